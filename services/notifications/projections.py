@@ -1,0 +1,40 @@
+"""Read models of the notifications service."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from services.notifications.domain import acknowledgement_due
+from shared.envelope import Envelope
+
+
+class AcknowledgementDeadlines:
+    """Each referral's Victims' Code acknowledgement deadline, until it is met."""
+
+    name = "acknowledgement_deadlines"
+    tables = ("acknowledgement_deadlines",)
+    ddl = """
+    CREATE TABLE IF NOT EXISTS acknowledgement_deadlines (
+        referral_id      uuid PRIMARY KEY,
+        received_at      timestamptz NOT NULL,
+        due_at           timestamptz NOT NULL,
+        acknowledged_at  timestamptz
+    )"""
+
+    async def apply(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        match event.event_type:
+            case "ReferralReceived":
+                await conn.execute(
+                    "INSERT INTO acknowledgement_deadlines VALUES ($1, $2, $3, NULL)"
+                    " ON CONFLICT (referral_id) DO NOTHING",
+                    event.referral_id, event.received_at, acknowledgement_due(event.received_at),
+                )
+            case "ReferralAcknowledged":
+                await conn.execute(
+                    "UPDATE acknowledgement_deadlines SET acknowledged_at = $2 WHERE referral_id = $1",
+                    event.referral_id, envelope.recorded.occurred_at,
+                )
+
+
+PROJECTIONS = (AcknowledgementDeadlines(),)

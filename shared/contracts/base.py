@@ -1,0 +1,48 @@
+"""The base of every event contract (DESIGN D4) and the marker for personal data (D5)."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+T = TypeVar("T")
+
+ERASED = "[erased]"
+"""What a personal field reads as once its subject's key is destroyed, or to a reader without keys."""
+
+
+class PersonalData:
+    """Metadata on a field: its value is personal data of the enclosing ``DataSubject``."""
+
+    def __repr__(self) -> str:
+        return "PersonalData()"
+
+
+PERSONAL = PersonalData()
+
+Personal = Annotated[T | Literal["[erased]"], PERSONAL]
+"""A personal field: encrypted with its subject's key, read back as ``ERASED`` once forgotten."""
+
+
+class Contract(BaseModel):
+    """Frozen, and tolerant of fields it does not know (a newer producer may add them)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class DataSubject(Contract):
+    """A person whose personal fields are encrypted under their own key."""
+
+    subject_id: UUID
+
+
+class DomainEvent(Contract):
+    """An event's data. ``event_type`` and ``schema_version`` identify the contract."""
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+    producer: ClassVar[str]
+    category: ClassVar[str]
+    """The stream category the producer appends this event to (``referral``, ``case``…)."""

@@ -1,0 +1,127 @@
+"""Events the referral service records (stream category ``referral``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from shared.contracts.base import Contract, DataSubject, DomainEvent, Personal
+from shared.contracts.registry import contract
+
+ReferralSource = Literal[
+    "self", "victims_first_hub", "police", "probation_victim_liaison", "prison",
+    "youth_offending_team", "victim_support", "court", "other",
+]
+CriminalJusticeStage = Literal[
+    "pre_charge", "pre_sentence", "post_sentence", "in_custody", "on_licence", "no_offender_identified",
+    "unknown",
+]
+Channel = Literal["phone", "sms", "email", "letter", "in_person"]
+Initiator = Literal["victim", "offender", "agency"]
+
+
+class Referrer(Contract):
+    """Who made the referral on the victim's behalf (absent for a self-referral)."""
+
+    organisation: str
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class ContactPreferences(Contract):
+    """How and when it is safe to contact the victim (Victims' Code; DOMAIN rules)."""
+
+    channels: tuple[Channel, ...]
+    safe_times: str | None = None
+    may_leave_message: bool = False
+    language: str = "English"
+    interpreter_needed: bool = False
+
+
+class Victim(DataSubject):
+    """The person harmed. Every identifying field is sealed under their own key."""
+
+    name: Personal[str]
+    date_of_birth: Personal[date | None] = None
+    email: Personal[str | None] = None
+    phone: Personal[str | None] = None
+    address: Personal[str | None] = None
+    postcode: Personal[str | None] = None
+    safe_contact_notes: Personal[str | None] = None
+    access_needs: Personal[str | None] = None
+    contact_preferences: ContactPreferences
+
+
+class Offender(DataSubject):
+    """The person responsible, when known."""
+
+    name: Personal[str | None] = None
+    date_of_birth: Personal[date | None] = None
+    known_to_victim: bool | None = None
+    custody_status: Literal["in_community", "in_custody", "on_licence", "unknown"] = "unknown"
+    establishment: Personal[str | None] = None
+
+
+class Offence(Contract):
+    crime_reference: str | None = None
+    offence_type: str
+    offence_date: date | None = None
+    area: str
+    description: Personal[str | None] = None
+
+
+@contract
+class ReferralReceived(DomainEvent):
+    event_type: ClassVar[str] = "ReferralReceived"
+    producer: ClassVar[str] = "referral"
+    category: ClassVar[str] = "referral"
+
+    referral_id: UUID
+    reference: str = Field(description="human reference, e.g. REF-2026-000123")
+    source: ReferralSource
+    referrer: Referrer | None = None
+    agency_id: str | None = Field(default=None, description="the partner agency that posted it")
+    victim: Victim
+    offence: Offence
+    offender: Offender | None = None
+    criminal_justice_stage: CriminalJusticeStage
+    initiated_by: Initiator
+    victim_aware_of_referral: bool
+    hopes: Personal[str | None] = None
+    possible_duplicate_of: UUID | None = None
+    received_at: datetime
+
+
+@contract
+class ReferralAcknowledged(DomainEvent):
+    event_type: ClassVar[str] = "ReferralAcknowledged"
+    producer: ClassVar[str] = "referral"
+    category: ClassVar[str] = "referral"
+
+    referral_id: UUID
+    channel: Channel
+
+
+@contract
+class ReferralDeclined(DomainEvent):
+    event_type: ClassVar[str] = "ReferralDeclined"
+    producer: ClassVar[str] = "referral"
+    category: ClassVar[str] = "referral"
+
+    referral_id: UUID
+    reason: str
+
+
+@contract
+class ReferralWithdrawn(DomainEvent):
+    event_type: ClassVar[str] = "ReferralWithdrawn"
+    producer: ClassVar[str] = "referral"
+    category: ClassVar[str] = "referral"
+
+    referral_id: UUID
+    withdrawn_by: Initiator | Literal["referrer"]
+    reason: str | None = None

@@ -1,0 +1,70 @@
+"""Connection pools and schema migrations shared by the store and every service."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import asyncpg
+
+MIGRATION_LOCK = 7_401_001  # advisory lock key: four services may start at once
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for kind in ("json", "jsonb"):
+        await conn.set_type_codec(kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    """A pool whose connections read and write json/jsonb as Python values."""
+    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
+
+
+async def connect(dsn: str) -> asyncpg.Connection:
+    """One connection with the same codecs as the pool's."""
+    conn = await asyncpg.connect(dsn)
+    await _init_connection(conn)
+    return conn
+
+
+async def migrate(pool: asyncpg.Pool, component: str, scripts: Sequence[Path]) -> list[str]:
+    """Apply ``scripts`` (in the order given) that ``component`` has not applied yet.
+
+    Each script runs in its own transaction with its record, under an advisory lock, so
+    services starting together never apply a script twice.
+    """
+    applied: list[str] = []
+    async with pool.acquire() as conn:
+        await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        try:
+            await conn.execute(
+                "CREATE TABLE IF NOT EXISTS public.rj_migrations ("
+                " component text NOT NULL, script text NOT NULL,"
+                " applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (component, script))"
+            )
+            done = {
+                r["script"]
+                for r in await conn.fetch(
+                    "SELECT script FROM public.rj_migrations WHERE component = $1", component
+                )
+            }
+            for script in scripts:
+                if script.name in done:
+                    continue
+                async with conn.transaction():
+                    await conn.execute(script.read_text())
+                    await conn.execute(
+                        "INSERT INTO public.rj_migrations (component, script) VALUES ($1, $2)",
+                        component,
+                        script.name,
+                    )
+                applied.append(script.name)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+    return applied
+
+
+def sql_scripts(folder: Path) -> list[Path]:
+    """The ``*.sql`` files of a folder, in name order (``001_…``, ``002_…``)."""
+    return sorted(folder.glob("*.sql"))

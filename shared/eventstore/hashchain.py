@@ -1,0 +1,60 @@
+"""The per-stream hash chain that lets an auditor prove nothing was altered or removed.
+
+Each event's hash covers its identity, its place, its content and the previous event's hash,
+so changing or deleting any stored event breaks every hash after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+GENESIS = b"\x00" * 32
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: the same bytes for the same content, always."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _ts(value: datetime) -> str:
+    return value.isoformat(timespec="microseconds")
+
+
+def event_hash(
+    previous: bytes,
+    *,
+    event_id: UUID,
+    stream_id: str,
+    stream_version: int,
+    event_type: str,
+    schema_version: int,
+    data: dict[str, Any],
+    occurred_at: datetime,
+    recorded_at: datetime,
+    correlation_id: UUID,
+    causation_id: UUID | None,
+    actor: dict[str, Any],
+    producer: str,
+) -> bytes:
+    """SHA-256 over the previous hash and the canonical form of one event."""
+    body = canonical_json(
+        {
+            "event_id": str(event_id),
+            "stream_id": stream_id,
+            "stream_version": stream_version,
+            "event_type": event_type,
+            "schema_version": schema_version,
+            "data": data,
+            "occurred_at": _ts(occurred_at),
+            "recorded_at": _ts(recorded_at),
+            "correlation_id": str(correlation_id),
+            "causation_id": str(causation_id) if causation_id else None,
+            "actor": actor,
+            "producer": producer,
+        }
+    )
+    return hashlib.sha256(previous + body.encode()).digest()

@@ -1,0 +1,279 @@
+"""The PostgreSQL backend of the event store, on asyncpg (DESIGN D2).
+
+No table lock per append: writers to different streams never wait for each other; writers to
+one stream meet at its row in ``eventstore.streams`` (optimistic concurrency). Readers use the
+transaction-id horizon so that an event whose transaction commits late is still delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from shared.db import migrate, sql_scripts
+from shared.eventstore.hashchain import GENESIS, event_hash
+from shared.eventstore.port import (
+    Actor,
+    AppendResult,
+    ChainBreak,
+    IdempotencyConflict,
+    NewEvent,
+    Position,
+    RecordedEvent,
+    WrongExpectedVersion,
+)
+from shared.eventstore.verify import verify_rows
+
+SQL_DIR = Path(__file__).parent / "sql"
+CHANNEL = "rj_events_appended"
+_COLUMNS = (
+    "global_position, transaction_id::text::bigint AS commit_id, event_id, stream_id, stream_version,"
+    " event_type, schema_version, data, occurred_at, recorded_at, correlation_id, causation_id,"
+    " actor, producer, prev_hash, hash"
+)
+_HORIZON = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+
+
+def _recorded(row: asyncpg.Record) -> RecordedEvent:
+    actor = row["actor"]
+    return RecordedEvent(
+        event_id=row["event_id"],
+        stream_id=row["stream_id"],
+        stream_version=row["stream_version"],
+        position=Position(row["commit_id"], row["global_position"]),
+        event_type=row["event_type"],
+        schema_version=row["schema_version"],
+        data=row["data"],
+        occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"],
+        correlation_id=row["correlation_id"],
+        causation_id=row["causation_id"],
+        actor=Actor(actor["kind"], actor["id"], actor.get("role")),
+        producer=row["producer"],
+        hash=row["hash"],
+    )
+
+
+class PostgresEventStore:
+    """Event store on a PostgreSQL ≥ 13 database (needs ``xid8``)."""
+
+    def __init__(self, pool: asyncpg.Pool, *, poll_interval: float = 1.0):
+        self._pool = pool
+        self._poll_interval = poll_interval
+
+    async def migrate(self) -> None:
+        """Create the store's schema if it is not there yet."""
+        await migrate(self._pool, "eventstore", sql_scripts(SQL_DIR))
+
+    # -- writing -------------------------------------------------------------------------
+    async def append(
+        self, stream_id: str, events: Sequence[NewEvent], expected_version: int | None
+    ) -> AppendResult:
+        """Append atomically with optimistic concurrency; a retry of the same ids is a no-op."""
+        if not events:
+            raise ValueError("append needs at least one event")
+        if existing := await self._already_recorded(stream_id, events):
+            return existing
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                return await self._append_in(conn, stream_id, events, expected_version)
+        except asyncpg.UniqueViolationError:
+            # Another writer recorded the same ids first (a concurrent retry), or won the race
+            # for the stream's next versions.
+            if existing := await self._already_recorded(stream_id, events):
+                return existing
+            if expected_version is None:
+                return await self.append(stream_id, events, expected_version)
+            raise WrongExpectedVersion(stream_id, expected_version, await self._version(stream_id))
+
+    async def _append_in(
+        self, conn: asyncpg.Connection, stream_id: str, events: Sequence[NewEvent], expected: int | None
+    ) -> AppendResult:
+        head = await conn.fetchrow(
+            "SELECT version, head_hash FROM eventstore.streams WHERE stream_id = $1 FOR UPDATE", stream_id
+        )
+        current = head["version"] if head else -1
+        if expected is not None and expected != current:
+            raise WrongExpectedVersion(stream_id, expected, current)
+        previous = head["head_hash"] if head else GENESIS
+        recorded_at = datetime.now(UTC)
+        rows: list[tuple[Any, ...]] = []
+        for offset, event in enumerate(events):
+            version = current + 1 + offset
+            actor = event.actor.as_json()
+            digest = event_hash(
+                previous,
+                event_id=event.event_id,
+                stream_id=stream_id,
+                stream_version=version,
+                event_type=event.event_type,
+                schema_version=event.schema_version,
+                data=event.data,
+                occurred_at=event.occurred_at,
+                recorded_at=recorded_at,
+                correlation_id=event.correlation_id,
+                causation_id=event.causation_id,
+                actor=actor,
+                producer=event.producer,
+            )
+            rows.append(
+                (event.event_id, stream_id, version, event.event_type, event.schema_version, event.data,
+                 event.occurred_at, recorded_at, event.correlation_id, event.causation_id, actor,
+                 event.producer, previous, digest)
+            )
+            previous = digest
+        last = current + len(events)
+        if head:
+            await conn.execute(
+                "UPDATE eventstore.streams SET version = $2, head_hash = $3 WHERE stream_id = $1",
+                stream_id, last, previous,
+            )
+        else:
+            # Two creators of one new stream meet here: the loser gets a unique violation.
+            await conn.execute(
+                "INSERT INTO eventstore.streams (stream_id, version, head_hash) VALUES ($1, $2, $3)",
+                stream_id, last, previous,
+            )
+        positions = await conn.fetch(
+            "INSERT INTO eventstore.events (event_id, stream_id, stream_version, event_type,"
+            " schema_version, data, occurred_at, recorded_at, correlation_id, causation_id, actor,"
+            " producer, prev_hash, hash)"
+            " SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[],"
+            " $6::jsonb[], $7::timestamptz[], $8::timestamptz[], $9::uuid[], $10::uuid[], $11::jsonb[],"
+            " $12::text[], $13::bytea[], $14::bytea[])"
+            " RETURNING global_position",
+            *[list(column) for column in zip(*rows, strict=True)],
+        )
+        return AppendResult(
+            stream_id,
+            tuple(range(current + 1, last + 1)),
+            tuple(r["global_position"] for r in positions),
+        )
+
+    async def _already_recorded(self, stream_id: str, events: Sequence[NewEvent]) -> AppendResult | None:
+        ids = [e.event_id for e in events]
+        rows = await self._pool.fetch(
+            "SELECT event_id, stream_id, stream_version, global_position FROM eventstore.events"
+            " WHERE event_id = ANY($1::uuid[])",
+            ids,
+        )
+        if not rows:
+            return None
+        found = {r["event_id"]: r for r in rows}
+        if len(found) != len(ids) or any(r["stream_id"] != stream_id for r in rows):
+            raise IdempotencyConflict(
+                f"stream {stream_id!r}: {len(found)} of {len(ids)} event ids are already recorded"
+                " (a retry must resend exactly the same events to the same stream)"
+            )
+        ordered = [found[i] for i in ids]
+        return AppendResult(
+            stream_id,
+            tuple(r["stream_version"] for r in ordered),
+            tuple(r["global_position"] for r in ordered),
+        )
+
+    async def _version(self, stream_id: str) -> int:
+        version = await self._pool.fetchval(
+            "SELECT version FROM eventstore.streams WHERE stream_id = $1", stream_id
+        )
+        return -1 if version is None else version
+
+    # -- reading -------------------------------------------------------------------------
+    async def read_stream(self, stream_id: str, from_version: int = 0) -> list[RecordedEvent]:
+        """The stream's events in version order (empty if it does not exist)."""
+        rows = await self._pool.fetch(
+            f"SELECT {_COLUMNS} FROM eventstore.events WHERE stream_id = $1 AND stream_version >= $2"
+            " ORDER BY stream_version",
+            stream_id, from_version,
+        )
+        return [_recorded(r) for r in rows]
+
+    async def read_all(
+        self, after: Position, limit: int = 500, categories: Sequence[str] | None = None
+    ) -> list[RecordedEvent]:
+        """Events after ``after`` in commit order, up to the oldest transaction still running."""
+        where = f"(transaction_id, global_position) > ($1::text::xid8, $2) AND {_HORIZON}"
+        args: list[Any] = [str(after.commit), after.prepare, limit]
+        if categories:
+            where += " AND category = ANY($4::text[])"
+            args.append(list(categories))
+        rows = await self._pool.fetch(
+            f"SELECT {_COLUMNS} FROM eventstore.events WHERE {where}"
+            " ORDER BY transaction_id, global_position LIMIT $3",
+            *args,
+        )
+        return [_recorded(r) for r in rows]
+
+    async def head(self) -> Position:
+        """The position of the newest event a reader can see now."""
+        row = await self._pool.fetchrow(
+            "SELECT transaction_id::text::bigint AS c, global_position AS p FROM eventstore.events"
+            f" WHERE {_HORIZON} ORDER BY transaction_id DESC, global_position DESC LIMIT 1"
+        )
+        return Position(row["c"], row["p"]) if row else Position.start()
+
+    async def subscribe(
+        self, after: Position, categories: Sequence[str] | None = None, batch_size: int = 500
+    ) -> AsyncIterator[RecordedEvent]:
+        """Catch up from ``after``, then follow: woken by NOTIFY, with a poll as the safety net."""
+        wake = asyncio.Event()
+
+        def on_notify(*_: object) -> None:
+            wake.set()
+
+        listener = await self._pool.acquire()
+        await listener.add_listener(CHANNEL, on_notify)
+        try:
+            while True:
+                wake.clear()
+                batch = await self.read_all(after, batch_size, categories)
+                for event in batch:
+                    yield event
+                    after = event.position
+                if len(batch) < batch_size:
+                    # A commit that is still behind the horizon wakes us on its own NOTIFY, or
+                    # the poll picks it up once the older transaction has finished.
+                    try:
+                        await asyncio.wait_for(wake.wait(), self._poll_interval)
+                    except TimeoutError:
+                        pass
+        finally:
+            await listener.remove_listener(CHANNEL, on_notify)
+            await self._pool.release(listener)
+
+    # -- auditing ------------------------------------------------------------------------
+    async def verify(self, stream_id: str | None = None) -> list[ChainBreak]:
+        """Recompute every hash of one stream, or of all, against the stream heads."""
+        heads_sql = "SELECT stream_id, version, head_hash FROM eventstore.streams"
+        rows_sql = f"SELECT {_COLUMNS} FROM eventstore.events"
+        args: list[Any] = []
+        if stream_id is not None:
+            heads_sql += " WHERE stream_id = $1"
+            rows_sql += " WHERE stream_id = $1"
+            args.append(stream_id)
+        async with self._pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+            heads = {r["stream_id"]: (r["version"], r["head_hash"]) for r in await conn.fetch(heads_sql, *args)}
+            breaks: list[ChainBreak] = []
+            async for chunk in _chunks_by_stream(conn, rows_sql + " ORDER BY stream_id, stream_version", args):
+                sid = chunk[0]["stream_id"]
+                breaks += verify_rows(sid, chunk, heads.pop(sid, None))
+            for sid, head in heads.items():
+                breaks += verify_rows(sid, [], head)
+        return breaks
+
+
+async def _chunks_by_stream(conn: asyncpg.Connection, sql: str, args: list[Any]):
+    """Rows grouped by stream, streamed with a cursor so a large store is not loaded at once."""
+    chunk: list[asyncpg.Record] = []
+    async for row in conn.cursor(sql, *args, prefetch=2000):
+        if chunk and row["stream_id"] != chunk[0]["stream_id"]:
+            yield chunk
+            chunk = []
+        chunk.append(row)
+    if chunk:
+        yield chunk

@@ -1,0 +1,180 @@
+"""One service process's plumbing: pool, store, keys, broker, relay and consumers.
+
+A service describes itself with a ``ServiceDefinition``; ``ServiceRuntime`` wires and runs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import structlog
+from faststream.nats import NatsBroker
+
+from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
+from shared.db import create_pool, migrate, sql_scripts
+from shared.envelope import Envelope
+from shared.eventstore.postgres import PostgresEventStore
+from shared.messaging.broker import build_broker, ensure_stream
+from shared.messaging.relay import Relay
+from shared.observability import metrics
+from shared.projections.apply import apply_once, has_applied
+from shared.projections.base import Projection, Reaction
+from shared.projections.consumer import Handling, subscribe
+from shared.projections.deadletters import DeadLetters
+from shared.projections.rebuild import create_tables, rebuild
+from shared.settings import ServiceSettings
+
+log = structlog.get_logger()
+
+
+@dataclass
+class ServiceDefinition:
+    """What a service is, to the plumbing: its name, streams, read models and reactions."""
+
+    name: str
+    categories: tuple[str, ...]
+    projections: Sequence[Projection] = ()
+    reactions: Sequence[Reaction] = ()
+    key_access: bool = True
+    migrations: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class ServiceRuntime:
+    """Starts and stops everything one service process needs, in order."""
+
+    def __init__(self, definition: ServiceDefinition, settings: ServiceSettings):
+        self.definition, self.settings = definition, settings
+        self.schema = definition.name
+        self.pool: asyncpg.Pool
+        self.store: PostgresEventStore
+        self.keys: PostgresKeyStore | None = None
+        self.broker: NatsBroker = build_broker(settings.nats_url, client_name=f"rj-{definition.name}")
+        self.dead_letters: DeadLetters
+        self.handlings: dict[str, Handling] = {}
+        self.relay: Relay
+        self._tasks: list[asyncio.Task] = []
+
+    # -- wiring -------------------------------------------------------------------------
+    async def open(self) -> None:
+        """Pool, migrations, key store, tables: everything but the broker and the relay."""
+        self.pool = await create_pool(self.settings.database_url, max_size=12)
+        self.store = PostgresEventStore(self.pool)
+        await self.store.migrate()
+        kek = self.settings.kek()
+        if self.definition.key_access:
+            if kek is None:
+                raise RuntimeError(f"{self.definition.name} needs RJ_KEY_ENCRYPTION_KEY to reach personal data")
+            self.keys = PostgresKeyStore(self.pool, LocalKeyWrapper(kek))
+            await self.keys.migrate()
+        await self.pool.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+        if self.definition.migrations:
+            await migrate(self.pool, self.schema, sql_scripts(self.definition.migrations))
+        async with self.pool.acquire() as conn:
+            for projection in self.definition.projections:
+                await create_tables(conn, self.schema, projection)
+        self.dead_letters = DeadLetters(self.pool, self.schema)
+        await self.dead_letters.prepare()
+        self._build_handlings()
+
+    def _build_handlings(self) -> None:
+        for projection in self.definition.projections:
+            self.handlings[projection.name] = Handling(
+                f"{self.schema}-{projection.name}", self._projector(projection), self.keys,
+                self.dead_letters, self.settings.max_deliver,
+            )
+        for reaction in self.definition.reactions:
+            self.handlings[reaction.name] = Handling(
+                f"{self.schema}-{reaction.name}", self._reactor(reaction), self.keys,
+                self.dead_letters, self.settings.max_deliver,
+            )
+
+    def _projector(self, projection: Projection):
+        async def handle(envelope: Envelope) -> bool:
+            async with self.pool.acquire() as conn:
+                return await apply_once(conn, self.schema, projection, envelope)
+        return handle
+
+    def _reactor(self, reaction: Reaction):
+        async def handle(envelope: Envelope) -> bool:
+            await reaction.react(envelope)
+            return True
+        return handle
+
+    async def start(self) -> None:
+        """Open, then connect the broker, start consumers and the relay."""
+        await self.open()
+        for handling in self.handlings.values():
+            subscribe(self.broker, handling, durable=handling.name)
+        await self.broker.connect()
+        await ensure_stream(self.broker)
+        await self.broker.start()
+        self.relay = Relay(
+            name=self.schema, schema=self.schema, categories=self.definition.categories,
+            store=self.store, pool=self.pool, broker=self.broker,
+        )
+        await self.relay.prepare()
+        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.schema}-relay"))
+        self._tasks.append(asyncio.create_task(self._watch_dead_letters(), name=f"{self.schema}-dlq"))
+        log.info("service.started", consumers=sorted(self.handlings))
+
+    async def stop(self) -> None:
+        """Stop the relay, drain consumers, close the pool: nothing accepted is lost."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        await self.pool.close()
+
+    async def _watch_dead_letters(self) -> None:
+        while True:
+            with contextlib.suppress(Exception):
+                metrics.dead_letters.labels(self.schema).set(await self.dead_letters.count())
+            await asyncio.sleep(15)
+
+    # -- operations ---------------------------------------------------------------------
+    async def ready(self) -> dict[str, bool]:
+        """Readiness by dependency: the database and the broker."""
+        checks = {"database": False, "broker": False}
+        with contextlib.suppress(Exception):
+            checks["database"] = await self.pool.fetchval("SELECT true")
+        with contextlib.suppress(Exception):
+            checks["broker"] = bool(self.broker.config.connection_state.connection.is_connected)
+        return checks
+
+    async def rebuild(self, projection_name: str | None = None) -> dict[str, int]:
+        """Rebuild one read model, or all of them, from the event store."""
+        done: dict[str, int] = {}
+        for projection in self.definition.projections:
+            if projection_name in (None, projection.name):
+                done[projection.name] = await rebuild(self.pool, self.store, self.schema, projection, self.keys)
+        return done
+
+    async def redrive(self, letter_id: int) -> bool:
+        """Apply a dead letter again through its consumer; True when it went through."""
+        letter = await self.dead_letters.get(letter_id)
+        if letter is None or letter["redriven_at"] is not None:
+            return False
+        handling = next(h for h in self.handlings.values() if h.name == letter["consumer"])
+        await handling.apply_payload(letter["payload"])
+        await self.dead_letters.mark_redriven(letter_id)
+        return True
+
+    async def wait_until_projected(self, projection: str, event_ids: Sequence, timeout: float = 5.0) -> bool:
+        """Read-your-writes: wait, bounded, until the read model has applied ``event_ids``."""
+        target = next(p for p in self.definition.projections if p.name == projection)
+        deadline = asyncio.get_running_loop().time() + timeout
+        for event_id in event_ids:
+            while not await has_applied(self.pool, self.schema, target, event_id):
+                if asyncio.get_running_loop().time() > deadline:
+                    return False
+                await asyncio.sleep(0.05)
+        return True

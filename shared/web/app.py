@@ -1,0 +1,68 @@
+"""The FastAPI shell every service shares: lifespan, health, readiness and metrics (D9, D11)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared.logging import configure_logging
+from shared.runtime import ServiceDefinition, ServiceRuntime
+from shared.settings import ServiceSettings
+
+health = APIRouter(tags=["operations"])
+
+
+@health.get("/healthz", include_in_schema=False)
+async def healthz() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@health.get("/readyz", include_in_schema=False)
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: the database and the broker are reachable."""
+    runtime: ServiceRuntime | None = getattr(request.app.state, "runtime", None)
+    checks = await runtime.ready() if runtime else {"started": False}
+    ok = all(checks.values())
+    return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
+
+
+@health.get("/metrics", include_in_schema=False)
+async def prometheus_metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_service_app(
+    definition: ServiceDefinition,
+    settings_factory: Callable[[], ServiceSettings],
+    routers: Sequence[APIRouter] = (),
+    *,
+    title: str,
+    description: str = "",
+    configure: Callable[[FastAPI], None] | None = None,
+) -> FastAPI:
+    """A service's ASGI app: the runtime starts with the app and stops with it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        settings = settings_factory()
+        configure_logging(definition.name, fmt=settings.log_format, level=settings.log_level)
+        runtime = ServiceRuntime(definition, settings)
+        await runtime.start()
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app.include_router(health)
+    for router in routers:
+        app.include_router(router)
+    if configure:
+        configure(app)
+    return app

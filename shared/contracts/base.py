@@ -46,3 +46,5 @@ class DomainEvent(Contract):
     producer: ClassVar[str]
     category: ClassVar[str]
     """The stream category the producer appends this event to (``referral``, ``case``…)."""
+    personal_data_of: ClassVar[str | None] = None
+    """The field holding the DataSubject whose key seals personal fields found outside any subject."""

@@ -79,6 +79,7 @@ class ReferralReceived(DomainEvent):
     event_type: ClassVar[str] = "ReferralReceived"
     producer: ClassVar[str] = "referral"
     category: ClassVar[str] = "referral"
+    personal_data_of: ClassVar[str | None] = "victim"  # what happened, and their hopes, are theirs
 
     referral_id: UUID
     reference: str = Field(description="human reference, e.g. REF-2026-000123")

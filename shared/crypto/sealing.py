@@ -33,6 +33,13 @@ def _is_personal(model: type[BaseModel], name: str) -> bool:
     return any(isinstance(m, PersonalData) for m in model.model_fields[name].metadata)
 
 
+def _default_subject(event: BaseModel) -> UUID | None:
+    """Whose are the personal fields outside any DataSubject (``personal_data_of`` names it)."""
+    holder = getattr(type(event), "personal_data_of", None)
+    owner = getattr(event, holder, None) if holder else None
+    return owner.subject_id if isinstance(owner, DataSubject) else None
+
+
 def _personal_paths(model: BaseModel, subject: UUID | None, path: tuple) -> list[tuple[tuple, UUID]]:
     """Where the personal values of ``model`` sit in its JSON dump, and whose they are."""
     if isinstance(model, DataSubject):
@@ -59,7 +66,7 @@ async def seal(event: BaseModel, keys: SealingKeys) -> dict[str, Any]:
     """The event's JSON form with every personal value encrypted under its subject's key."""
     data = event.model_dump(mode="json")
     cache: dict[UUID, bytes | None] = {}
-    for path, subject in _personal_paths(event, None, ()):
+    for path, subject in _personal_paths(event, _default_subject(event), ()):
         if subject not in cache:
             cache[subject] = await keys.key_for_sealing(subject)
         parent = data

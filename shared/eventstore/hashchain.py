@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +21,9 @@ def canonical_json(value: Any) -> str:
 
 
 def _ts(value: datetime) -> str:
+    # In UTC, as a timestamptz column gives it back (naive values are taken as UTC), so that an
+    # event stamped with another offset still verifies after the round trip through the store.
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return value.isoformat(timespec="microseconds")
 
 

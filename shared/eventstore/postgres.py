@@ -77,6 +77,9 @@ class PostgresEventStore:
         """Append atomically with optimistic concurrency; a retry of the same ids is a no-op."""
         if not events:
             raise ValueError("append needs at least one event")
+        if len({e.event_id for e in events}) != len(events):
+            # Otherwise the insert's unique violation looks like a lost race and is retried forever.
+            raise IdempotencyConflict(f"stream {stream_id!r}: the same event id twice in one append")
         if existing := await self._already_recorded(stream_id, events):
             return existing
         try:

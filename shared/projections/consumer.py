@@ -16,7 +16,7 @@ import structlog
 from faststream import Context
 from faststream.middlewares import AckPolicy
 from faststream.nats import ConsumerConfig, NatsBroker, PullSub
-from faststream.nats.message import NatsBatchMessage
+from faststream.nats.message import NatsMessage
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy as JsAckPolicy
 from nats.js.api import DeliverPolicy
@@ -63,13 +63,9 @@ class Handling:
             # A rebuild swapped the tables under a cached plan: once more, now re-planned.
             return await self._handler(envelope)
 
-    async def on_batch(
-        self, _bodies: Any, message: Annotated[NatsBatchMessage, Context("message")]
-    ) -> None:
-        """FastStream hands a pulled batch over concurrently unless we take it whole: we take
-        it whole and apply in order, so two events of one stream never race."""
-        for raw in message.raw_message:
-            await self.on_message(raw)
+    async def on_delivery(self, _body: Any, message: Annotated[NatsMessage, Context("message")]) -> None:
+        """The FastStream subscriber: hand the raw delivery over; we decode and ack ourselves."""
+        await self.on_message(message.raw_message)
 
     async def on_message(self, raw: Msg) -> None:
         """Apply one delivery; ack, retry with back-off, or keep it as a dead letter."""
@@ -118,7 +114,9 @@ def subscribe(broker: NatsBroker, handling: Handling, *, durable: str, subject: 
         subject,
         stream=events_stream(),
         durable=durable,
-        pull_sub=PullSub(batch_size=50, timeout=0.3, batch=True),
+        # One message per pull: FastStream runs the messages of a pulled batch concurrently,
+        # and two events of one stream must never race in a projection.
+        pull_sub=PullSub(batch_size=1, timeout=5.0),
         config=ConsumerConfig(
             durable_name=durable,
             ack_policy=JsAckPolicy.EXPLICIT,
@@ -129,4 +127,4 @@ def subscribe(broker: NatsBroker, handling: Handling, *, durable: str, subject: 
         ack_policy=AckPolicy.MANUAL,
         title=f"{durable}",
         description=f"durable consumer {durable}",
-    )(handling.on_batch)
+    )(handling.on_delivery)

@@ -1,0 +1,1 @@
+"""The ``rj`` command: run the whole system on one machine and operate it."""

@@ -1,0 +1,45 @@
+"""Entry point of the ``rj`` console script."""
+
+from __future__ import annotations
+
+import argparse
+
+from shared.cli import ops
+from shared.cli.system import SERVICES, data_dir
+from shared.cli.up import up
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="rj", description="Run and operate the restorative justice service.")
+    root.add_argument("--data-dir", help="the system's data folder (default: $RJ_DATA_DIR or ./var)")
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="run the whole system on this machine until Ctrl-C")
+    commands.add_parser("status", help="report each service's health")
+    rebuild = commands.add_parser("rebuild", help="rebuild a service's read models from the event store")
+    rebuild.add_argument("service", choices=SERVICES)
+    rebuild.add_argument("--projection", help="only this read model")
+    dead = commands.add_parser("dead-letters", help="list, or re-drive, a service's dead letters")
+    dead.add_argument("service", choices=SERVICES)
+    dead.add_argument("--redrive", type=int, metavar="ID", help="apply this dead letter again")
+    for sub in commands.choices.values():
+        sub.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    folder = data_dir(args.data_dir)
+    match args.command:
+        case "up":
+            return up(folder)
+        case "status":
+            return ops.status(folder)
+        case "rebuild":
+            return ops.rebuild(folder, args.service, args.projection)
+        case "dead-letters":
+            return ops.dead_letters(folder, args.service, args.redrive)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

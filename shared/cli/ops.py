@@ -1,0 +1,89 @@
+"""Operating a running system: status, rebuild, dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+from pathlib import Path
+
+import httpx
+
+from shared.cli.system import KEY_ACCESS, SERVICES, key_encryption_key, read_services
+from shared.logging import configure_logging
+from shared.runtime import ServiceRuntime
+from shared.settings import ServiceSettings
+
+
+def status(folder: Path) -> int:
+    """Print each service's readiness; exit 0 only when all four are ready."""
+    system = read_services(folder)
+    all_ready = True
+    for name in SERVICES:
+        url = system.get(name)
+        try:
+            response = httpx.get(f"{url}/readyz", timeout=3)
+            ready, detail = response.status_code == 200, response.json().get("checks", {})
+        except (httpx.HTTPError, ValueError) as error:
+            ready, detail = False, {"error": type(error).__name__}
+        all_ready &= ready
+        print(f"{name:<14} {'ready' if ready else 'NOT READY':<10} {url}  {detail}")
+    print(f"{'database':<14} {system['database_url']}")
+    print(f"{'broker':<14} {system['nats_url']}")
+    return 0 if all_ready else 1
+
+
+def _runtime(folder: Path, service: str) -> ServiceRuntime:
+    if service not in SERVICES:
+        raise SystemExit(f"unknown service {service!r}: choose one of {', '.join(SERVICES)}")
+    system = read_services(folder)
+    definition = importlib.import_module(f"services.{service}.app").DEFINITION
+    settings = ServiceSettings(
+        database_url=system["database_url"], nats_url=system["nats_url"],
+        key_encryption_key=key_encryption_key(folder) if service in KEY_ACCESS else None,
+    )
+    return ServiceRuntime(definition, settings)
+
+
+def rebuild(folder: Path, service: str, projection: str | None) -> int:
+    """Replay the store into fresh read-model tables and swap them in, the service still serving."""
+    configure_logging(service, fmt=os.environ.get("RJ_LOG_FORMAT", "console"))
+
+    async def run() -> dict[str, int]:
+        runtime = _runtime(folder, service)
+        await runtime.open()
+        try:
+            return await runtime.rebuild(projection)
+        finally:
+            await runtime.pool.close()
+
+    done = asyncio.run(run())
+    if not done:
+        print(f"{service} has no read model named {projection!r}")
+        return 1
+    for name, events in done.items():
+        print(f"rebuilt {service}.{name} from {events} events")
+    return 0
+
+
+def dead_letters(folder: Path, service: str, redrive: int | None) -> int:
+    """List a service's dead letters, or re-drive one through its consumer."""
+
+    async def run() -> int:
+        runtime = _runtime(folder, service)
+        await runtime.open()
+        try:
+            if redrive is not None:
+                ok = await runtime.redrive(redrive)
+                print(f"dead letter {redrive}: {'re-driven' if ok else 'not found or already re-driven'}")
+                return 0 if ok else 1
+            letters = await runtime.dead_letters.waiting()
+            for row in letters:
+                print(f"{row['id']:>6}  {row['failed_at']:%Y-%m-%d %H:%M}  {row['consumer']:<32}"
+                      f" {row['subject']:<40} x{row['deliveries']}  {row['error'][:80]}")
+            print(f"{len(letters)} dead letter(s) waiting in {service}")
+            return 0
+        finally:
+            await runtime.pool.close()
+
+    return asyncio.run(run())

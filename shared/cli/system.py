@@ -1,0 +1,49 @@
+"""Where a running system lives: its data folder, its key file and ``services.json``."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+SERVICES = ("referral", "casework", "notifications", "reporting")
+KEY_ACCESS = {"referral", "casework", "notifications"}  # reporting never sees personal data
+
+
+def data_dir(given: str | None) -> Path:
+    """``--data-dir``, else ``RJ_DATA_DIR``, else ``./var``."""
+    return Path(given or os.environ.get("RJ_DATA_DIR") or "var").resolve()
+
+
+def key_encryption_key(folder: Path) -> str:
+    """``RJ_KEY_ENCRYPTION_KEY`` if set, else the data folder's own key, made once (mode 600)."""
+    if from_env := os.environ.get("RJ_KEY_ENCRYPTION_KEY"):
+        return from_env
+    path = folder / "secrets" / "key-encryption-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+        path.write_text(base64.b64encode(os.urandom(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def services_file(folder: Path) -> Path:
+    return folder / "services.json"
+
+
+def write_services(folder: Path, description: dict[str, Any]) -> None:
+    """Write atomically, so a reader never sees half a file."""
+    tmp = services_file(folder).with_suffix(".tmp")
+    tmp.write_text(json.dumps(description, indent=2))
+    tmp.replace(services_file(folder))
+
+
+def read_services(folder: Path) -> dict[str, Any]:
+    """The running system's URLs; raises SystemExit with a hint when none is running."""
+    path = services_file(folder)
+    if not path.exists():
+        raise SystemExit(f"no running system found: {path} does not exist (start one with `rj up`)")
+    return json.loads(path.read_text())

@@ -1,0 +1,50 @@
+"""An event appended by referral reaches the other three services through store, relay and broker."""
+
+from __future__ import annotations
+
+from services.referral.domain import ReceiveReferral
+from services.referral.handlers import Deps, receive_referral
+from shared.contracts.base import ERASED
+from shared.envelope import Cause, open_event
+from shared.eventstore.port import Actor
+from tests.support import a_referral, eventually
+
+POLICE = Actor("agency", "thames-valley-police", "partner")
+
+
+async def test_a_referral_reaches_every_services_read_model(system):
+    referral = a_referral()
+    referral_service = system["referral"]
+    await receive_referral(ReceiveReferral(referral), Cause.fresh(POLICE),
+                           Deps(referral_service.store, referral_service.keys))
+
+    async def row(service: str, table: str):
+        runtime = system[service]
+        return await runtime.pool.fetchrow(
+            f"SELECT * FROM {runtime.schema}.{table} WHERE referral_id = $1", referral.referral_id
+        )
+
+    status = await eventually(lambda: row("referral", "referral_status"))
+    queue = await eventually(lambda: row("casework", "triage_queue"))
+    deadline = await eventually(lambda: row("notifications", "acknowledgement_deadlines"))
+    facts = await eventually(lambda: row("reporting", "referral_facts"))
+    assert status["status"] == "received" and status["agency_id"] == "thames-valley-police"
+    assert queue["offence_type"] == "burglary" and queue["state"] == "awaiting triage"
+    assert deadline["due_at"] > deadline["received_at"]
+    assert facts["source"] == "police" and facts["area"] == "Buckinghamshire"
+
+
+async def test_personal_data_is_sealed_in_the_store_and_unreadable_to_reporting(system):
+    referral = a_referral()
+    referral_service = system["referral"]
+    await receive_referral(ReceiveReferral(referral), Cause.fresh(POLICE),
+                           Deps(referral_service.store, referral_service.keys))
+    [recorded] = await referral_service.store.read_stream(f"referral-{referral.referral_id}")
+
+    assert "Alex Morgan" not in str(recorded.data)
+    assert "alex@example.org" not in str(recorded.data)
+    as_casework = await open_event(recorded, system["casework"].keys)
+    as_reporting = await open_event(recorded, system["reporting"].keys)
+    assert as_casework.event.victim.name == "Alex Morgan"
+    assert as_reporting.event.victim.name == ERASED
+    assert as_reporting.event.offence.offence_type == "burglary"  # not personal: still readable

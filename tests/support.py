@@ -1,0 +1,51 @@
+"""Helpers for tests: building referrals, waiting for eventual consistency."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.contracts.referral import ContactPreferences, Offence, Offender, ReferralReceived, Victim
+
+KEK = base64.b64encode(os.urandom(32)).decode()
+
+
+def a_referral(**overrides: Any) -> ReferralReceived:
+    """A plausible police referral with a victim and a known offender."""
+    fields: dict[str, Any] = dict(
+        referral_id=uuid.uuid4(),
+        reference="REF-2026-000001",
+        source="police",
+        agency_id="thames-valley-police",
+        victim=Victim(
+            subject_id=uuid.uuid4(), name="Alex Morgan", email="alex@example.org", phone="07700 900123",
+            address="1 High Street, Aylesbury", postcode="HP20 1AA",
+            contact_preferences=ContactPreferences(channels=("email", "phone"), may_leave_message=False),
+        ),
+        offence=Offence(crime_reference="43/12345/26", offence_type="burglary", area="Buckinghamshire",
+                        description="Break-in at home while away"),
+        offender=Offender(subject_id=uuid.uuid4(), name="Sam Taylor", custody_status="in_community"),
+        criminal_justice_stage="post_sentence",
+        initiated_by="victim",
+        victim_aware_of_referral=True,
+        received_at=datetime.now(UTC),
+    )
+    fields.update(overrides)
+    return ReferralReceived(**fields)
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15.0, every: float = 0.05) -> Any:
+    """Poll ``check`` until it returns something truthy; fail with what it last returned."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    last: Any = None
+    while asyncio.get_running_loop().time() < deadline:
+        last = await check()
+        if last:
+            return last
+        await asyncio.sleep(every)
+    raise AssertionError(f"condition not met within {timeout}s; last result: {last!r}")

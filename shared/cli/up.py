@@ -54,7 +54,7 @@ class System:
         port = free_port()
         logs = self.folder / "logs"
         logs.mkdir(exist_ok=True)
-        log = open(logs / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it open
+        log = open(logs / f"{name}.log", "ab")
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", f"services.{name}.app:app", "--host", "127.0.0.1",
              "--port", str(port), "--no-access-log", "--timeout-graceful-shutdown", "20"],
@@ -124,7 +124,7 @@ def up(folder: Path) -> int:
         database_url, nats_url = system.start_engines()
         asyncio.run(_migrate(database_url))
         say("event store schema", "migrated")
-        kek = key_encryption_key(folder)
+        kek = key_encryption_key(folder, create=True)
         base = {k: v for k, v in os.environ.items() if k != "RJ_KEY_ENCRYPTION_KEY"}
         base.update(RJ_DATABASE_URL=database_url, RJ_NATS_URL=nats_url, RJ_LOG_FORMAT="json",
                     RJ_DATA_DIR=str(folder))

@@ -38,7 +38,7 @@ class EmbeddedNats:
     def start(self, timeout: float = 30) -> str:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = self.port or free_port()
-        log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the server
+        log = open(self.data_dir / "server.log", "ab")
         self.process = subprocess.Popen(
             [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js",
              "-sd", str(self.data_dir), "-n", f"rj-{self.port}"],

@@ -85,14 +85,15 @@ class PostgresEventStore:
         try:
             async with self._pool.acquire() as conn, conn.transaction():
                 return await self._append_in(conn, stream_id, events, expected_version)
-        except asyncpg.UniqueViolationError:
+        except asyncpg.UniqueViolationError as conflict:
             # Another writer recorded the same ids first (a concurrent retry), or won the race
             # for the stream's next versions.
             if existing := await self._already_recorded(stream_id, events):
                 return existing
             if expected_version is None:
                 return await self.append(stream_id, events, expected_version)
-            raise WrongExpectedVersion(stream_id, expected_version, await self._version(stream_id))
+            actual = await self._version(stream_id)
+            raise WrongExpectedVersion(stream_id, expected_version, actual) from conflict
 
     async def _append_in(
         self, conn: asyncpg.Connection, stream_id: str, events: Sequence[NewEvent], expected: int | None

@@ -1,0 +1,107 @@
+"""`rj up` runs the whole system on embedded servers, stops cleanly, and finds its data again."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from services.referral.domain import ReceiveReferral
+from services.referral.handlers import Deps, receive_referral
+from shared.cli.system import SERVICES
+from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
+from shared.db import create_pool
+from shared.envelope import Cause
+from shared.eventstore.port import Actor
+from shared.eventstore.postgres import PostgresEventStore
+from tests.support import a_referral, eventually
+
+RJ = [sys.executable, "-m", "shared.cli.main"]
+
+
+def start(folder: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RJ_")}
+    return subprocess.Popen([*RJ, "--data-dir", str(folder), "up"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for_services(folder: Path, process: subprocess.Popen, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while not (folder / "services.json").exists():
+        if process.poll() is not None:
+            raise AssertionError(f"rj up exited early:\n{process.stdout.read()}")
+        if time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"rj up did not become ready:\n{process.stdout.read()}")
+        time.sleep(0.2)
+    return json.loads((folder / "services.json").read_text())
+
+
+def stop(process: subprocess.Popen) -> str:
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=90)
+    return out
+
+
+async def refer(system: dict, folder: Path):
+    import base64
+
+    pool = await create_pool(system["database_url"], max_size=2)
+    try:
+        kek = base64.b64decode((folder / "secrets" / "key-encryption-key").read_text())
+        deps = Deps(PostgresEventStore(pool), PostgresKeyStore(pool, LocalKeyWrapper(kek)))
+        referral = a_referral()
+        await receive_referral(ReceiveReferral(referral), Cause.fresh(Actor("agency", "tvp")), deps)
+        return referral
+    finally:
+        await pool.close()
+
+
+async def reporting_row(system: dict, referral_id):
+    import asyncpg
+
+    conn = await asyncpg.connect(system["database_url"])
+    try:
+        return await conn.fetchrow("SELECT * FROM reporting.referral_facts WHERE referral_id = $1", referral_id)
+    finally:
+        await conn.close()
+
+
+@pytest.mark.timeout(600)
+async def test_rj_up_serves_four_services_stops_cleanly_and_keeps_its_data(tmp_path):
+    folder = tmp_path / "var"
+    process = start(folder)
+    try:
+        system = wait_for_services(folder, process)
+        assert set(SERVICES) <= set(system) and system["database_url"].startswith("postgresql://")
+        for name in SERVICES:
+            assert httpx.get(f"{system[name]}/readyz").json()["status"] == "ready"
+            assert "rj_events_published_total" in httpx.get(f"{system[name]}/metrics").text
+        status = subprocess.run([*RJ, "--data-dir", str(folder), "status"], capture_output=True, text=True)
+        assert status.returncode == 0, status.stdout
+
+        referral = await refer(system, folder)
+        await eventually(lambda: reporting_row(system, referral.referral_id), timeout=30)
+    finally:
+        output = stop(process)
+    assert process.returncode == 0, output
+    assert "Stopped" in output
+    assert not (folder / "services.json").exists()
+    after_stop = subprocess.run([*RJ, "--data-dir", str(folder), "status"], capture_output=True, text=True)
+    assert after_stop.returncode != 0 and "rj up" in after_stop.stderr
+
+    again = start(folder)
+    try:
+        system = wait_for_services(folder, again)
+        row = await reporting_row(system, referral.referral_id)
+        assert row is not None and row["source"] == "police"
+    finally:
+        stop(again)
+    assert again.returncode == 0

@@ -1,4 +1,4 @@
-"""Prometheus metrics and the health endpoints every service serves (DESIGN D11)."""
+"""The Prometheus metrics every service exposes on /metrics (DESIGN D11)."""
 
 from __future__ import annotations
 
@@ -14,5 +14,5 @@ metrics = SimpleNamespace(
     consumer_failures=Counter("rj_consumer_failures_total", "Failed deliveries", ["consumer"]),
     dead_letters=Gauge("rj_dead_letters", "Dead letters waiting to be re-driven", ["service"]),
     consumer_lag=Gauge("rj_consumer_lag", "Messages the broker holds for a consumer", ["consumer"]),
-    projection_lag=Gauge("rj_relay_lag_seconds", "Age of the newest relayed event", ["relay"]),
+    relay_lag=Gauge("rj_relay_lag_seconds", "Seconds from append to publish, newest event", ["relay"]),
 )

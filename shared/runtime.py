@@ -19,7 +19,7 @@ from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
 from shared.db import create_pool, migrate, sql_scripts
 from shared.envelope import Envelope
 from shared.eventstore.postgres import PostgresEventStore
-from shared.messaging.broker import build_broker, ensure_stream
+from shared.messaging.broker import STREAM, build_broker, ensure_stream
 from shared.messaging.relay import Relay
 from shared.observability import metrics
 from shared.projections.apply import apply_once, has_applied
@@ -120,7 +120,7 @@ class ServiceRuntime:
         )
         await self.relay.prepare()
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.schema}-relay"))
-        self._tasks.append(asyncio.create_task(self._watch_dead_letters(), name=f"{self.schema}-dlq"))
+        self._tasks.append(asyncio.create_task(self._watch_backlogs(), name=f"{self.schema}-backlogs"))
         log.info("service.started", consumers=sorted(self.handlings))
 
     async def stop(self) -> None:
@@ -134,11 +134,16 @@ class ServiceRuntime:
             await self.broker.stop()
         await self.pool.close()
 
-    async def _watch_dead_letters(self) -> None:
+    async def _watch_backlogs(self, every: float = 15.0) -> None:
+        """Keep the dead-letter and consumer-lag gauges current for /metrics."""
         while True:
             with contextlib.suppress(Exception):
                 metrics.dead_letters.labels(self.schema).set(await self.dead_letters.count())
-            await asyncio.sleep(15)
+                js = self.broker.config.connection_state.stream
+                for handling in self.handlings.values():
+                    info = await js.consumer_info(STREAM, handling.name)
+                    metrics.consumer_lag.labels(handling.name).set(info.num_pending + info.num_ack_pending)
+            await asyncio.sleep(every)
 
     # -- operations ---------------------------------------------------------------------
     async def ready(self) -> dict[str, bool]:

@@ -21,6 +21,8 @@ def parser() -> argparse.ArgumentParser:
     dead = commands.add_parser("dead-letters", help="list, or re-drive, a service's dead letters")
     dead.add_argument("service", choices=SERVICES)
     dead.add_argument("--redrive", type=int, metavar="ID", help="apply this dead letter again")
+    contracts = commands.add_parser("contracts", help="write the events' JSON Schemas and AsyncAPI document")
+    contracts.add_argument("--out", default="contracts", help="folder to write to (default: ./contracts)")
     for sub in commands.choices.values():
         sub.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return root
@@ -38,6 +40,14 @@ def main(argv: list[str] | None = None) -> int:
             return ops.rebuild(folder, args.service, args.projection)
         case "dead-letters":
             return ops.dead_letters(folder, args.service, args.redrive)
+        case "contracts":
+            from pathlib import Path
+
+            from shared.contracts.export import write
+
+            written = write(Path(args.out))
+            print(f"wrote {len(written)} files under {args.out}/")
+            return 0
     return 2
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, ClassVar, Literal, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -22,7 +22,7 @@ class PersonalData:
 
 PERSONAL = PersonalData()
 
-Personal = Annotated[T | Literal["[erased]"], PERSONAL]
+Personal = Annotated[T | Literal["[erased]"], PERSONAL, Field(json_schema_extra={"x-personal-data": True})]
 """A personal field: encrypted with its subject's key, read back as ``ERASED`` once forgotten."""
 
 

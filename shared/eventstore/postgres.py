@@ -85,6 +85,11 @@ class PostgresEventStore:
         try:
             async with self._pool.acquire() as conn, conn.transaction():
                 return await self._append_in(conn, stream_id, events, expected_version)
+        except WrongExpectedVersion:
+            # A concurrent retry of these same events may have committed since the check above.
+            if existing := await self._already_recorded(stream_id, events):
+                return existing
+            raise
         except asyncpg.UniqueViolationError as conflict:
             # Another writer recorded the same ids first (a concurrent retry), or won the race
             # for the stream's next versions.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import asyncpg
 import structlog
@@ -86,4 +87,5 @@ class Relay:
             await self._save(event.position)
             self.published += 1
             metrics.events_published.labels(self.name).inc()
+            metrics.relay_lag.labels(self.name).set((datetime.now(UTC) - event.recorded_at).total_seconds())
             log.debug("relay.published", relay=self.name, event_id=str(event.event_id), stream=event.stream_id)

@@ -1,41 +1,60 @@
-"""Referral intake rules. Pure: no I/O; decide on a command, return the events (DESIGN D6)."""
+"""Referral rules. Pure: no I/O; decide on a command against the folded state (DESIGN D6)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
-from shared.contracts.referral import ReferralReceived
+from shared.contracts.base import DomainEvent
+from shared.contracts.referral import ReferralReceived, ReferralWithdrawn
 
 
-class ReferralRejected(ValueError):
-    """A rule forbids this referral as it stands."""
+class ReferralRuleBroken(Exception):
+    """A rule forbids the command as it stands."""
 
 
-@dataclass(frozen=True)
-class ReceiveReferral:
-    """Record a referral that has passed validation at the edge."""
-
-    referral: ReferralReceived
+class UnknownReferral(ReferralRuleBroken):
+    """No referral with that id was made by whoever is asking."""
 
 
 @dataclass(frozen=True)
 class ReferralState:
     referral_id: UUID | None = None
+    reference: str | None = None
+    agency_id: str | None = None
     withdrawn: bool = False
+    version: int = -1
 
 
-def decide_receive(command: ReceiveReferral, state: ReferralState) -> list[ReferralReceived]:
-    """A referral is received once; the stream must be new."""
-    if state.referral_id is not None:
-        raise ReferralRejected(f"referral {state.referral_id} has already been received")
-    return [command.referral]
-
-
-def evolve(state: ReferralState, event) -> ReferralState:
+def evolve(state: ReferralState, event: DomainEvent) -> ReferralState:
     """Fold one event into the referral's state."""
-    if isinstance(event, ReferralReceived):
-        return ReferralState(referral_id=event.referral_id)
-    if event.event_type == "ReferralWithdrawn":
-        return ReferralState(referral_id=state.referral_id, withdrawn=True)
+    match event:
+        case ReferralReceived():
+            state = replace(state, referral_id=event.referral_id, reference=event.reference,
+                            agency_id=event.agency_id)
+        case ReferralWithdrawn():
+            state = replace(state, withdrawn=True)
+    return replace(state, version=state.version + 1)
+
+
+def fold(events: list[DomainEvent]) -> ReferralState:
+    state = ReferralState()
+    for event in events:
+        state = evolve(state, event)
     return state
+
+
+def decide_receive(referral: ReferralReceived, state: ReferralState) -> list[DomainEvent]:
+    """A referral is received once; its stream must be new."""
+    if state.referral_id is not None:
+        raise ReferralRuleBroken(f"referral {state.referral_id} has already been received")
+    return [referral]
+
+
+def decide_update(update: DomainEvent, state: ReferralState, agency_id: str | None) -> list[DomainEvent]:
+    """An agency may update only a referral it made, and nothing after it was withdrawn."""
+    if state.referral_id is None or (agency_id is not None and state.agency_id != agency_id):
+        raise UnknownReferral("no such referral from this agency")
+    if state.withdrawn:
+        raise ReferralRuleBroken(f"referral {state.reference} was withdrawn; it takes no further updates")
+    return [update]

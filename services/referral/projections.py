@@ -19,6 +19,7 @@ class ReferralStatus:
         agency_id    text,
         source       text NOT NULL,
         status       text NOT NULL,
+        outcome      text,
         received_at  timestamptz NOT NULL,
         updated_at   timestamptz NOT NULL
     )"""
@@ -28,7 +29,7 @@ class ReferralStatus:
         match event.event_type:
             case "ReferralReceived":
                 await conn.execute(
-                    "INSERT INTO referral_status VALUES ($1, $2, $3, $4, 'received', $5, $6)"
+                    "INSERT INTO referral_status VALUES ($1, $2, $3, $4, 'received', NULL, $5, $6)"
                     " ON CONFLICT (referral_id) DO NOTHING",
                     event.referral_id, event.reference, event.agency_id, event.source, event.received_at, at,
                 )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 
 from shared.cli import ops
-from shared.cli.system import SERVICES, data_dir
+from shared.cli.system import SERVICES, data_dir, read_services
 from shared.cli.up import up
 
 
@@ -23,6 +24,8 @@ def parser() -> argparse.ArgumentParser:
     dead.add_argument("--redrive", type=int, metavar="ID", help="apply this dead letter again")
     contracts = commands.add_parser("contracts", help="write the events' JSON Schemas and AsyncAPI document")
     contracts.add_argument("--out", default="contracts", help="folder to write to (default: ./contracts)")
+    agency = commands.add_parser("agency", help="partner agencies' API keys (add, revoke, list)")
+    importlib.import_module("services.referral.cli").add_arguments(agency)
     for sub in commands.choices.values():
         sub.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return root
@@ -40,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
             return ops.rebuild(folder, args.service, args.projection)
         case "dead-letters":
             return ops.dead_letters(folder, args.service, args.redrive)
+        case "agency":
+            # The referral service owns agencies; the CLI reaches it by name, never by import.
+            return importlib.import_module("services.referral.cli").run(
+                args, read_services(folder)["database_url"]
+            )
         case "contracts":
             from pathlib import Path
 

@@ -126,3 +126,41 @@ class ReferralWithdrawn(DomainEvent):
     referral_id: UUID
     withdrawn_by: Initiator | Literal["referrer"]
     reason: str | None = None
+
+
+@contract
+class OffenderCustodyChanged(DomainEvent):
+    """A partner agency reports that the offender moved into or out of custody."""
+
+    event_type: ClassVar[str] = "OffenderCustodyChanged"
+    producer: ClassVar[str] = "referral"
+    category: ClassVar[str] = "referral"
+
+    referral_id: UUID
+    offender: Offender
+    effective_date: date
+
+
+@contract
+class SentenceDeferred(DomainEvent):
+    """A court deferred sentence (up to six months): the window for pre-sentence RJ."""
+
+    event_type: ClassVar[str] = "SentenceDeferred"
+    producer: ClassVar[str] = "referral"
+    category: ClassVar[str] = "referral"
+
+    referral_id: UUID
+    court: str
+    deferred_until: date
+
+
+@contract
+class SentenceRecorded(DomainEvent):
+    event_type: ClassVar[str] = "SentenceRecorded"
+    producer: ClassVar[str] = "referral"
+    category: ClassVar[str] = "referral"
+
+    referral_id: UUID
+    court: str
+    sentenced_on: date
+    outcome: str

@@ -1,0 +1,109 @@
+"""RFC 9457 ``application/problem+json`` for every error a service returns (DESIGN D9).
+
+Validation problems list every invalid field with a JSON pointer, what is wrong and, where the
+schema says, what is allowed. Nothing else reaches a client as a 5xx page or a stack trace.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+_FIELD_IN_MESSAGE = re.compile(r"^(?:Value error, )?([a-z_][a-z0-9_.]*): (.+)$", re.DOTALL)
+log = structlog.get_logger()
+
+
+class Problem(Exception):
+    """An error with an HTTP status, a short title and, optionally, field errors."""
+
+    def __init__(self, status: int, title: str, detail: str | None = None, *,
+                 errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None,
+                 kind: str | None = None):
+        super().__init__(detail or title)
+        self.status, self.title, self.detail = status, title, detail
+        self.errors, self.headers = errors, headers
+        self.kind = kind or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def problem_response(problem: Problem, instance: str) -> JSONResponse:
+    body: dict[str, Any] = {"type": f"/problems/{problem.kind}", "title": problem.title,
+                            "status": problem.status, "instance": instance}
+    if problem.detail:
+        body["detail"] = problem.detail
+    if problem.errors is not None:
+        body["errors"] = problem.errors
+    return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_JSON, headers=problem.headers)
+
+
+def field_errors(errors: list[dict[str, Any]], *, drop_prefix: tuple[str, ...] = ("body",)) -> list[dict[str, Any]]:
+    """Pydantic errors as ``{field, pointer, problem, allowed?}``, one per invalid field."""
+    found = []
+    for error in errors:
+        loc = [str(p) for p in error.get("loc", ())]
+        while loc and loc[0] in drop_prefix:
+            loc = loc[1:]
+        message = str(error.get("msg", "is invalid"))
+        if match := _FIELD_IN_MESSAGE.match(message):
+            loc, message = [*loc, *match.group(1).split(".")], match.group(2)
+        message = message.removeprefix("Value error, ")
+        if error.get("type") == "missing":
+            message = "is required"
+        elif error.get("type") == "extra_forbidden":
+            message = "is not a field this API accepts"
+        entry: dict[str, Any] = {"field": ".".join(loc) or "(body)", "pointer": "#/" + "/".join(loc),
+                                 "problem": message}
+        if expected := (error.get("ctx") or {}).get("expected"):
+            entry["allowed"] = expected
+        found.append(entry)
+    return found
+
+
+def invalid(errors: list[dict[str, Any]], *, detail: str | None = None) -> Problem:
+    """422 naming every invalid field."""
+    fields = field_errors(errors)
+    return Problem(422, "Your request has invalid fields",
+                   detail or "; ".join(f"{e['field']}: {e['problem']}" for e in fields),
+                   errors=fields, kind="invalid-request")
+
+
+def install(app: FastAPI) -> None:
+    """Route every error through problem+json."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, problem: Problem) -> JSONResponse:
+        return problem_response(problem, request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        raw = error.errors()
+        if any(e.get("type") == "json_invalid" for e in raw):
+            return problem_response(Problem(400, "The body is not valid JSON",
+                                            "; ".join(str(e.get("msg")) for e in raw), kind="malformed-json"),
+                                    request.url.path)
+        return problem_response(invalid(raw), request.url.path)
+
+    @app.exception_handler(ValidationError)
+    async def _model_validation(request: Request, error: ValidationError) -> JSONResponse:
+        return problem_response(invalid(error.errors()), request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        title = {404: "Not found", 405: "Method not allowed", 401: "Unauthorised"}.get(error.status_code,
+                                                                                        str(error.detail))
+        return problem_response(Problem(error.status_code, title, str(error.detail),
+                                        headers=getattr(error, "headers", None)), request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("request.failed", path=request.url.path)
+        return problem_response(Problem(500, "Something went wrong on our side",
+                                        "The error has been logged for the service team.",
+                                        kind="internal-error"), request.url.path)

@@ -66,11 +66,22 @@ async def fresh_database_url(database_url: str) -> AsyncIterator[str]:
     try:
         yield _with_database(database_url, name)
     finally:
-        admin = await asyncpg.connect(database_url)
+        await _drop(database_url, name)
+
+
+async def _drop(database_url: str, name: str, attempts: int = 3) -> None:
+    """Drop a test database; a connection lost mid-drop (seen on a loaded machine) is retried."""
+    for attempt in range(attempts):
         try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+            admin = await asyncpg.connect(database_url)
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            finally:
+                await admin.close()
+        except (asyncpg.exceptions.ConnectionDoesNotExistError, ConnectionError, OSError):
+            if attempt == attempts - 1:
+                raise
 
 
 @pytest.fixture(scope="session")

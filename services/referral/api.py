@@ -19,10 +19,13 @@ from shared.web.problems import Problem
 
 router = APIRouter(prefix="/api/v1", tags=["referrals"])
 PROBLEMS = {
+    400: {"description": "Malformed body (not JSON, not a CloudEvent)", "content": {"application/problem+json": {}}},
     401: {"description": "Missing, unknown or revoked agency key", "content": {"application/problem+json": {}}},
     403: {"description": "The key lacks the scope this needs", "content": {"application/problem+json": {}}},
     404: {"description": "No such referral for this agency", "content": {"application/problem+json": {}}},
     413: {"description": "Body too large", "content": {"application/problem+json": {}}},
+    409: {"description": "A rule forbids the update (e.g. the referral was withdrawn)",
+          "content": {"application/problem+json": {}}},
     422: {"description": "Invalid fields, each named", "content": {"application/problem+json": {}}},
 }
 

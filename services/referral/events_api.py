@@ -98,13 +98,25 @@ def _validate(index: int | None, event) -> Incoming:
 
 
 def _parse_one(index: int | None, headers: dict[str, str], body: bytes, reader=None):
+    structured = reader is not None or not any(k.startswith("ce-") for k in headers)
+    if structured and not _is_json_object(body):
+        where = f"event {index}" if index is not None else "the request"
+        raise Problem(400, "Not a valid CloudEvent", f"{where}: a structured CloudEvent is a JSON object",
+                      kind="malformed-cloudevent")
     try:
         if reader is not None:
             return reader(body)
         return ce_http.from_http_event(ce_http.HTTPMessage(headers=headers, body=body))
-    except (BaseCloudEventException, ValueError, TypeError, KeyError) as error:
+    except (BaseCloudEventException, ValueError, TypeError, KeyError, AttributeError) as error:
         where = f"event {index}" if index is not None else "the request"
         raise Problem(400, "Not a valid CloudEvent", f"{where}: {error}", kind="malformed-cloudevent") from None
+
+
+def _is_json_object(body: bytes) -> bool:
+    try:
+        return isinstance(json.loads(body), dict)
+    except ValueError:
+        return False
 
 
 async def parse(request: Request) -> list[Incoming]:

@@ -139,10 +139,10 @@ class InMemoryEventStore:
         """Append atomically with optimistic concurrency; a retry of the same ids is a no-op."""
         if not events:
             raise ValueError("append needs at least one event")
-        if existing := self._already_recorded(stream_id, events):
-            return existing
         if len({e.event_id for e in events}) != len(events):
             raise IdempotencyConflict(f"stream {stream_id!r}: the same event id twice in one append")
+        if existing := self._already_recorded(stream_id, events):
+            return existing
         transaction = Transaction(self)
         try:
             result = await transaction.append(stream_id, events, expected_version)
@@ -179,12 +179,6 @@ class InMemoryEventStore:
             if not categories or row["stream_id"].split("-", 1)[0] in categories:
                 found.append(_recorded(row))
         return found
-
-    async def head(self) -> Position:
-        """The position of the newest event a reader can see now."""
-        horizon = min(self._open, default=self._next_xid)
-        index = bisect.bisect_left(self._log, (horizon, 0), key=_key)
-        return Position(*_key(self._log[index - 1])) if index else Position.start()
 
     async def subscribe(
         self, after: Position, categories: Sequence[str] | None = None, batch_size: int = 500

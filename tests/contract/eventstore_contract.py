@@ -339,6 +339,10 @@ class EventStoreContract:
         with pytest.raises(IdempotencyConflict):
             await asyncio.wait_for(store.append(stream, [twice, twice], ANY_VERSION), WAIT)
         assert await store.read_stream(stream) == []
+        await store.append(stream, [twice], NO_STREAM)
+        with pytest.raises(IdempotencyConflict):
+            await store.append(stream, [twice, twice], ANY_VERSION)
+        assert len(await store.read_stream(stream)) == 1
 
     # -- subscriptions ----------------------------------------------------------------------------
     async def test_a_follower_catches_up_then_follows_live_in_global_order(self, store):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from eventstore_contract import EventStoreContract
 
 from shared.eventstore.memory import InMemoryEventStore, Transaction
+from tests.contract.eventstore_contract import EventStoreContract
 
 
 class TestInMemoryEventStore(EventStoreContract):

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
 import pytest
-from eventstore_contract import EventStoreContract
 
 from shared.db import create_pool
 from shared.eventstore.port import AppendResult, NewEvent
 from shared.eventstore.postgres import PostgresEventStore
+from tests.contract.eventstore_contract import EventStoreContract
 
 
 class HeldTransaction:

@@ -21,7 +21,7 @@ async def referral_api(fresh_database_url, clean_nats_url, monkeypatch):
     env = {"RJ_DATABASE_URL": fresh_database_url, "RJ_NATS_URL": clean_nats_url, "RJ_KEY_ENCRYPTION_KEY": KEK}
     async with serve("referral", env, monkeypatch) as (base, app):
         runtime = app.state.runtime
-        police, police_key = await agencies.add(runtime.pool, "Thames Valley Police")
+        _, police_key = await agencies.add(runtime.pool, "Thames Valley Police")
         _, probation_key = await agencies.add(runtime.pool, "Probation Service")
         _, read_only_key = await agencies.add(runtime.pool, "Victim Support", ("referrals:read",))
         async with httpx.AsyncClient(base_url=base) as client:

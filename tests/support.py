@@ -49,3 +49,15 @@ async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15.0,
             return last
         await asyncio.sleep(every)
     raise AssertionError(f"condition not met within {timeout}s; last result: {last!r}")
+
+
+async def record_referral(store, keys, referral: ReferralReceived | None = None, actor=None) -> ReferralReceived:
+    """Append a ``ReferralReceived`` straight to the store, as the referral service would."""
+    from shared.envelope import Cause, new_event
+    from shared.eventstore.port import NO_STREAM, Actor
+
+    referral = referral or a_referral()
+    cause = Cause.fresh(actor or Actor("agency", "thames-valley-police", "partner"))
+    event = await new_event(referral, cause, keys, event_id=uuid.uuid5(referral.referral_id, "ReferralReceived"))
+    await store.append(f"referral-{referral.referral_id}", [event], NO_STREAM)
+    return referral

@@ -13,15 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.referral.domain import ReceiveReferral
-from services.referral.handlers import Deps, receive_referral
 from shared.cli.system import SERVICES
 from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
 from shared.db import create_pool
-from shared.envelope import Cause
-from shared.eventstore.port import Actor
 from shared.eventstore.postgres import PostgresEventStore
-from tests.support import a_referral, eventually
+from tests.support import eventually, record_referral
 
 RJ = [sys.executable, "-m", "shared.cli.main"]
 
@@ -56,10 +52,7 @@ async def refer(system: dict, folder: Path):
     pool = await create_pool(system["database_url"], max_size=2)
     try:
         kek = base64.b64decode((folder / "secrets" / "key-encryption-key").read_text())
-        deps = Deps(PostgresEventStore(pool), PostgresKeyStore(pool, LocalKeyWrapper(kek)))
-        referral = a_referral()
-        await receive_referral(ReceiveReferral(referral), Cause.fresh(Actor("agency", "tvp")), deps)
-        return referral
+        return await record_referral(PostgresEventStore(pool), PostgresKeyStore(pool, LocalKeyWrapper(kek)))
     finally:
         await pool.close()
 

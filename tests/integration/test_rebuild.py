@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from services.referral.domain import ReceiveReferral
-from services.referral.handlers import Deps, receive_referral
 from shared.contracts.referral import ReferralAcknowledged
 from shared.envelope import Cause, new_event
 from shared.eventstore.port import Actor
-from tests.support import a_referral, eventually
+from tests.support import a_referral, eventually, record_referral
 
 POLICE = Actor("agency", "thames-valley-police", "partner")
 TABLES = {
@@ -26,7 +24,7 @@ async def refer_and_acknowledge(runtime, n: int) -> list[uuid.UUID]:
     for i in range(n):
         referral = a_referral(source="victim_support" if i % 3 else "police", reference=f"REF-2026-{i:06d}")
         cause = Cause.fresh(POLICE)
-        await receive_referral(ReceiveReferral(referral), cause, Deps(runtime.store, runtime.keys))
+        await record_referral(runtime.store, runtime.keys, referral)
         if i % 2:
             ack = await new_event(ReferralAcknowledged(referral_id=referral.referral_id, channel="email"),
                                   cause, runtime.keys)

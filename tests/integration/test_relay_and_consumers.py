@@ -4,6 +4,7 @@ failures are retried, then kept as dead letters that can be re-driven."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 import json
 from dataclasses import dataclass
 
@@ -11,24 +12,20 @@ import asyncpg
 import nats
 import pytest
 
-from services.referral.domain import ReceiveReferral
-from services.referral.handlers import Deps, receive_referral
-from shared.envelope import Cause, Envelope
+from shared.envelope import Envelope
 from shared.eventstore.port import Actor
 from shared.messaging.broker import STREAM
 from shared.messaging.cloudevents import subject_for, to_cloudevent
 from shared.messaging.relay import Relay
 from shared.runtime import ServiceDefinition, ServiceRuntime
 from tests.integration.conftest import settings_for
-from tests.support import a_referral, eventually
+from tests.support import a_referral, eventually, record_referral
 
 POLICE = Actor("agency", "thames-valley-police", "partner")
 
 
 async def refer(runtime: ServiceRuntime, **overrides):
-    referral = a_referral(**overrides)
-    await receive_referral(ReceiveReferral(referral), Cause.fresh(POLICE), Deps(runtime.store, runtime.keys))
-    return referral
+    return await record_referral(runtime.store, runtime.keys, a_referral(**overrides))
 
 
 async def stream_messages(nats_url: str) -> int:
@@ -135,7 +132,7 @@ async def test_a_failing_event_is_retried_then_kept_as_a_dead_letter_and_can_be_
         assert len(letters) == 1
         [letter] = letters
         assert letter["deliveries"] == 3 and "refused the write" in letter["error"]
-        assert letter["event_id"] == str(referral.referral_id)
+        assert letter["event_id"] == str(uuid.uuid5(referral.referral_id, "ReferralReceived"))
         assert await count(runtime, "applications") == 0
 
         counting.failures_left = 0  # the fault is mended

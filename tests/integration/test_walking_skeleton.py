@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from services.referral.domain import ReceiveReferral
-from services.referral.handlers import Deps, receive_referral
 from shared.contracts.base import ERASED
-from shared.envelope import Cause, open_event
+from shared.envelope import open_event
 from shared.eventstore.port import Actor
-from tests.support import a_referral, eventually
+from tests.support import a_referral, eventually, record_referral
 
 POLICE = Actor("agency", "thames-valley-police", "partner")
 
@@ -15,8 +13,7 @@ POLICE = Actor("agency", "thames-valley-police", "partner")
 async def test_a_referral_reaches_every_services_read_model(system):
     referral = a_referral()
     referral_service = system["referral"]
-    await receive_referral(ReceiveReferral(referral), Cause.fresh(POLICE),
-                           Deps(referral_service.store, referral_service.keys))
+    await record_referral(referral_service.store, referral_service.keys, referral)
 
     async def row(service: str, table: str):
         runtime = system[service]
@@ -37,8 +34,7 @@ async def test_a_referral_reaches_every_services_read_model(system):
 async def test_personal_data_is_sealed_in_the_store_and_unreadable_to_reporting(system):
     referral = a_referral()
     referral_service = system["referral"]
-    await receive_referral(ReceiveReferral(referral), Cause.fresh(POLICE),
-                           Deps(referral_service.store, referral_service.keys))
+    await record_referral(referral_service.store, referral_service.keys, referral)
     [recorded] = await referral_service.store.read_stream(f"referral-{referral.referral_id}")
 
     assert "Alex Morgan" not in str(recorded.data)

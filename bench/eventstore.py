@@ -19,12 +19,14 @@ Append cells: 1 and 16 concurrent writers x 1 and 10 events per append. Each wri
 (20 events per stream, then a new stream) and appends with the correct expected version. Every run
 appends a fixed number of fresh events (``--events`` for batch 1, four times as many for batch 10),
 pre-built before the clock starts and appended by all three systems; the order of the systems
-rotates from run to run, and a ``CHECKPOINT`` precedes every timed run. Read cell: the whole store
-(everything appended, warm-up included) in global order, in pages of 500, after one untimed warm-up
-pass. Each cell is timed ``--repeat`` times (default 3) and the table shows the median. Each run
-also reports CPU per event: this process (the client, all threads), the benchmark database's
-client backends (from /proc, when the server runs on this machine) and the whole machine (from
-/proc/stat: anything else running on the machine shows there, and in the wall-clock figures).
+rotates from run to run; an ``ANALYZE`` precedes every set of runs and a ``CHECKPOINT`` every run
+(``--no-analyze`` leaves the planner with the plans it cached while the tables were empty). Read
+cell: the whole store (everything appended, warm-up included) in global order, in pages of 500,
+after one untimed warm-up pass. Each cell is timed ``--repeat`` times (default 3) and the table
+shows the median. Each run also reports CPU per event: this process (the client, all threads), the
+benchmark database's client backends (from /proc, when the server runs on this machine) and the
+whole machine (from /proc/stat: anything else running on the machine shows there, and in the
+wall-clock figures).
 
 ``--anatomy`` adds, for 1 writer x batch 1 and 16 writers x batch 10, the steps from the ceiling to
 our store, each on its own copy of our tables: our table (indexes, trigger), then the stream head
@@ -492,12 +494,19 @@ def _machine_busy() -> float:
 
 
 def _process_cpu(pid: int) -> float | None:
-    """CPU seconds (user + system) of a local PostgreSQL process, None if it is not one we can read."""
+    """CPU seconds of a local PostgreSQL process, None if it is not one we can read.
+
+    /proc/PID/schedstat counts nanoseconds on a CPU; /proc/PID/stat (clock ticks, 10 ms) is the
+    fallback, too coarse for short runs.
+    """
     try:
         if b"postgres" not in Path(f"/proc/{pid}/cmdline").read_bytes():
             return None
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        try:
+            return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return None
 
@@ -505,13 +514,13 @@ def _process_cpu(pid: int) -> float | None:
 class Probe:
     """One side connection: server facts, CHECKPOINTs, and the CPU of the database's backends.
 
-    Server CPU is the user + system time of the client backends connected to the benchmark
-    database (read from /proc, so only when the server runs on this machine); the WAL writer,
+    Server CPU is the CPU time of the client backends connected to the benchmark database (read
+    from /proc, so only when the server runs on this machine); the WAL writer,
     checkpointer and autovacuum are not in it (they show in the machine figure).
     """
 
-    def __init__(self, url: str):
-        self.url = url
+    def __init__(self, url: str, *, analyze: bool = True):
+        self.url, self.analyze_tables = url, analyze
         self.local = (urlsplit(url).hostname or "localhost") in ("localhost", "127.0.0.1", "::1")
 
     async def open(self) -> None:
@@ -525,6 +534,11 @@ class Probe:
         for setting in ("shared_buffers", "fsync", "synchronous_commit", "wal_level", "max_wal_size"):
             info[setting] = await self.conn.fetchval(f"SHOW {setting}")
         return info
+
+    async def analyze(self) -> None:
+        """Refresh planner statistics, as autovacuum would in a long-lived store (see --no-analyze)."""
+        if self.analyze_tables:
+            await self.conn.execute("ANALYZE")
 
     async def checkpoint(self) -> None:
         """Start every timed run with no dirty buffers to write (needs superuser; skipped otherwise)."""
@@ -614,6 +628,7 @@ async def _append_cells(
         cell = _cell(writers, batch)
         for rep in range(repeat):
             plan = make_plan(writers, batch, events * (BATCH10_FACTOR if batch > 1 else 1), counter)
+            await probe.analyze()
             size = plan_size(plan)
             appended += size
             turn = (index + rep) % len(systems)
@@ -652,8 +667,10 @@ def _print_tables(cells: list[str], runs: dict[tuple[str, str], list[Run]]) -> N
         print(f"{cell:<31}" + "".join(f"{c:>14}" for c in row))
 
 
-async def run(url: str, events: int, repeat: int, quick: bool, anatomy: bool, where: str) -> None:
-    probe = Probe(url)
+async def run(
+    url: str, events: int, repeat: int, quick: bool, anatomy: bool, analyze: bool, where: str
+) -> None:
+    probe = Probe(url, analyze=analyze)
     await probe.open()
     info = await probe.info()
     print("Event store benchmark (bench/eventstore.py)")
@@ -670,6 +687,7 @@ async def run(url: str, events: int, repeat: int, quick: bool, anatomy: bool, wh
         f"  workload  {events} events per batch-1 run, {events * BATCH10_FACTOR} per batch-10 run,"
         f" median of {repeat} runs per cell; {len(json.dumps(referral_payload(0)))} B JSON data per event;"
         f" {STREAM_LENGTH} events per stream; read_all pages of {PAGE}" + (" (--quick)" if quick else "")
+        + ("; ANALYZE before each set of runs" if analyze else "; no ANALYZE (--no-analyze)")
     )
     print(f"  load avg  {_loadavg()} (1, 5, 15 min) at the start", flush=True)
     print()
@@ -685,13 +703,14 @@ async def run(url: str, events: int, repeat: int, quick: bool, anatomy: bool, wh
         for system in systems + steps[1:-1]:
             await system.append(warmup)
         appended = plan_size(warmup)
+        await probe.analyze()
 
         runs: dict[tuple[str, str], list[Run]] = {}
         shapes = [(w, b) for w in WRITERS for b in BATCHES]
         cells = [_cell(w, b) for w, b in shapes]
         appended += await _append_cells(probe, systems, shapes, events, repeat, counter, runs)
 
-        await probe.conn.execute("ANALYZE")
+        await probe.analyze()
         cell = f"read_all, pages of {PAGE}"
         cells.append(cell)
         for system in systems:
@@ -775,7 +794,8 @@ async def main_async(args: argparse.Namespace) -> None:
         finally:
             await conn.close()
         try:
-            await run(_with_db(admin_url, dbname), events, repeat, args.quick, args.anatomy, where)
+            await run(_with_db(admin_url, dbname), events, repeat, args.quick, args.anatomy,
+                      not args.no_analyze, where)
         finally:
             conn = await asyncpg.connect(admin_url)
             try:
@@ -804,6 +824,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help=f"smoke run: {QUICK_EVENTS} events per batch-1 run, one run per cell")
     parser.add_argument("--anatomy", action="store_true",
                         help="also time the steps from the ceiling to our store (1x1 and 16x10 only)")
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="never ANALYZE: plans cached while the tables were empty stay in use"
+                        " (what a freshly created store sees until autovacuum's first ANALYZE)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)  # clean up (drop the database, stop the server) on kill
     asyncio.run(main_async(args))

@@ -4,8 +4,8 @@ failures are retried, then kept as dead letters that can be re-driven."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 import json
+import uuid
 from dataclasses import dataclass
 
 import asyncpg

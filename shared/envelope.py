@@ -21,9 +21,9 @@ class Cause:
     causation_id: UUID | None = None
 
     @classmethod
-    def fresh(cls, actor: Actor) -> Cause:
-        """The start of a new conversation (a request from outside)."""
-        return cls(actor, uuid4(), None)
+    def fresh(cls, actor: Actor, correlation_id: UUID | None = None) -> Cause:
+        """The start of a new conversation (a request from outside, with its correlation id)."""
+        return cls(actor, correlation_id or uuid4(), None)
 
     def following(self, event: RecordedEvent, actor: Actor | None = None) -> Cause:
         """The cause of an event recorded in reaction to ``event``."""

@@ -62,8 +62,9 @@ async def accept_referral(request: Request, submission: ReferralSubmission, agen
                                "problem": "'self' is for victims referring themselves through /refer"}],
                       kind="invalid-request")
     try:
-        result = await submit_referral(submission, Cause.fresh(Actor("agency", agency.agency_id, "partner")),
-                                       deps(request), agency_id=agency.agency_id, idempotency_key=key)
+        cause = Cause.fresh(Actor("agency", agency.agency_id, "partner"), request.state.correlation_id)
+        result = await submit_referral(submission, cause, deps(request), agency_id=agency.agency_id,
+                                       idempotency_key=key)
     except IdempotencyKeyReused:
         raise Problem(422, "Idempotency key reused", "this Idempotency-Key was used with a different request body",
                       errors=[{"field": "Idempotency-Key", "pointer": "#/headers/Idempotency-Key",

@@ -148,7 +148,7 @@ async def _apply(request: Request, agency, incoming: Incoming) -> EventResult:
                            status="accepted" if result.created else "already recorded",
                            referral_id=result.referral_id)
     event_id = uuid5(NAMESPACE, f"{agency.agency_id}\n{key}")
-    cause = Cause.fresh(Actor("agency", agency.agency_id, "partner"))
+    cause = Cause.fresh(Actor("agency", agency.agency_id, "partner"), request.state.correlation_id)
     before = await deps(request).store.read_stream(f"referral-{incoming.data.referral_id}")
     seen = any(r.event_id == event_id for r in before)
     await record_update(incoming.data.referral_id, as_event(incoming.data), cause, deps(request),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
+from uuid import UUID, uuid4
 
+import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -36,6 +38,27 @@ async def prometheus_metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
+CORRELATION_HEADER = "X-Correlation-Id"
+
+
+async def bind_correlation(request: Request, call_next):
+    """Every request gets a correlation id (the caller's, if it sent a UUID), bound to the logs and
+    echoed back, so one partner request can be followed through every service's events."""
+    given = request.headers.get(CORRELATION_HEADER, "")
+    try:
+        correlation = UUID(given)
+    except ValueError:
+        correlation = uuid4()
+    request.state.correlation_id = correlation
+    structlog.contextvars.bind_contextvars(correlation_id=str(correlation))
+    try:
+        response = await call_next(request)
+    finally:
+        structlog.contextvars.unbind_contextvars("correlation_id")
+    response.headers[CORRELATION_HEADER] = str(correlation)
+    return response
+
+
 def create_service_app(
     definition: ServiceDefinition,
     settings_factory: Callable[[], ServiceSettings],
@@ -60,6 +83,7 @@ def create_service_app(
             await runtime.stop()
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app.middleware("http")(bind_correlation)
     app.include_router(health)
     for router in routers:
         app.include_router(router)

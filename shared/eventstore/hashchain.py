@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -25,6 +26,17 @@ def _ts(value: datetime) -> str:
     # event stamped with another offset still verifies after the round trip through the store.
     value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return value.isoformat(timespec="microseconds")
+
+
+HASHED_FIELDS = (
+    "event_id", "stream_id", "stream_version", "event_type", "schema_version", "data", "occurred_at",
+    "recorded_at", "correlation_id", "causation_id", "actor", "producer",
+)
+
+
+def hash_of(previous: bytes, event: Mapping[str, Any]) -> bytes:
+    """``event_hash`` over the hashed fields of a stored row or any mapping that has them."""
+    return event_hash(previous, **{name: event[name] for name in HASHED_FIELDS})
 
 
 def event_hash(

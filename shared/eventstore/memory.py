@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.eventstore.hashchain import GENESIS, event_hash
+from shared.eventstore.hashchain import GENESIS, hash_of
 from shared.eventstore.port import (
     Actor,
     AppendResult,
@@ -78,8 +78,7 @@ class Transaction:
                 "causation_id": event.causation_id, "actor": event.actor.as_json(),
                 "producer": event.producer, "prev_hash": previous,
             }
-            content = {k: v for k, v in row.items() if k != "prev_hash"}
-            row["hash"] = previous = event_hash(previous, **content)
+            row["hash"] = previous = hash_of(previous, row)
             row["xid"], row["global_position"] = self.xid, store._next_position
             store._next_position += 1
             self._rows.append(row)

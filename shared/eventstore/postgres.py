@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 
 from shared.db import migrate, sql_scripts
-from shared.eventstore.hashchain import GENESIS, event_hash
+from shared.eventstore.hashchain import GENESIS, hash_of
 from shared.eventstore.port import (
     Actor,
     AppendResult,
@@ -35,6 +35,10 @@ _COLUMNS = (
     "global_position, transaction_id::text::bigint AS commit_id, event_id, stream_id, stream_version,"
     " event_type, schema_version, data, occurred_at, recorded_at, correlation_id, causation_id,"
     " actor, producer, prev_hash, hash"
+)
+_INSERTED = (
+    "event_id", "stream_id", "stream_version", "event_type", "schema_version", "data", "occurred_at",
+    "recorded_at", "correlation_id", "causation_id", "actor", "producer", "prev_hash", "hash",
 )
 _HORIZON = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
 
@@ -113,29 +117,15 @@ class PostgresEventStore:
         recorded_at = datetime.now(UTC)
         rows: list[tuple[Any, ...]] = []
         for offset, event in enumerate(events):
-            version = current + 1 + offset
-            actor = event.actor.as_json()
-            digest = event_hash(
-                previous,
-                event_id=event.event_id,
-                stream_id=stream_id,
-                stream_version=version,
-                event_type=event.event_type,
-                schema_version=event.schema_version,
-                data=event.data,
-                occurred_at=event.occurred_at,
-                recorded_at=recorded_at,
-                correlation_id=event.correlation_id,
-                causation_id=event.causation_id,
-                actor=actor,
-                producer=event.producer,
-            )
-            rows.append(
-                (event.event_id, stream_id, version, event.event_type, event.schema_version, event.data,
-                 event.occurred_at, recorded_at, event.correlation_id, event.causation_id, actor,
-                 event.producer, previous, digest)
-            )
-            previous = digest
+            row = {
+                "event_id": event.event_id, "stream_id": stream_id, "stream_version": current + 1 + offset,
+                "event_type": event.event_type, "schema_version": event.schema_version, "data": event.data,
+                "occurred_at": event.occurred_at, "recorded_at": recorded_at,
+                "correlation_id": event.correlation_id, "causation_id": event.causation_id,
+                "actor": event.actor.as_json(), "producer": event.producer, "prev_hash": previous,
+            }
+            row["hash"] = previous = hash_of(previous, row)
+            rows.append(tuple(row[column] for column in _INSERTED))
         last = current + len(events)
         if head:
             await conn.execute(

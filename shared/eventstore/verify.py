@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from shared.eventstore.hashchain import GENESIS, event_hash
+from shared.eventstore.hashchain import GENESIS, hash_of
 from shared.eventstore.port import ChainBreak
 
 
@@ -27,21 +27,7 @@ def verify_rows(
         if row["prev_hash"] != previous:
             breaks.append(ChainBreak(stream_id, version, "reordered",
                                      "its link to the previous event does not match that event's hash"))
-        recomputed = event_hash(
-            row["prev_hash"],
-            event_id=row["event_id"],
-            stream_id=stream_id,
-            stream_version=version,
-            event_type=row["event_type"],
-            schema_version=row["schema_version"],
-            data=row["data"],
-            occurred_at=row["occurred_at"],
-            recorded_at=row["recorded_at"],
-            correlation_id=row["correlation_id"],
-            causation_id=row["causation_id"],
-            actor=row["actor"],
-            producer=row["producer"],
-        )
+        recomputed = hash_of(row["prev_hash"], {**dict(row), "stream_id": stream_id})
         if recomputed != row["hash"] or row["hash"] is None:
             breaks.append(ChainBreak(stream_id, version, "altered",
                                      "its stored content no longer matches the hash recorded with it"))

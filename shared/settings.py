@@ -18,6 +18,7 @@ class ServiceSettings(BaseSettings):
     key_encryption_key: SecretStr | None = Field(
         default=None, description="base64 of 32 bytes; only services granted key access get it"
     )
+    event_store: str = Field(default="postgres", description="the event-store backend")
     log_format: str = Field(default="auto", pattern="^(auto|json|console)$")
     log_level: str = "INFO"
     max_deliver: int = Field(default=6, ge=2, le=100, description="deliveries before a dead letter")
@@ -29,6 +30,16 @@ class ServiceSettings(BaseSettings):
     def _is_32_bytes(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(base64.b64decode(value.get_secret_value())) != 32:
             raise ValueError("RJ_KEY_ENCRYPTION_KEY must be the base64 of exactly 32 bytes")
+        return value
+
+    @field_validator("event_store")
+    @classmethod
+    def _available_backend(cls, value: str) -> str:
+        if value != "postgres":
+            raise ValueError(
+                f"RJ_EVENT_STORE={value!r} is not available in this build; only 'postgres' is"
+                " (see docs/decisions/0003-kurrentdb-backend-later.md)"
+            )
         return value
 
     def kek(self) -> bytes | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from services.referral import api, events_api, settings
+from services.referral import api, events_api, settings, web
 from services.referral.projections import PROJECTIONS
 from shared.runtime import ServiceDefinition
 from shared.web import problems
@@ -30,7 +30,7 @@ def configure(app: FastAPI) -> None:
 
 
 app = create_service_app(
-    DEFINITION, settings.load, [api.router, events_api.router],
+    DEFINITION, settings.load, [api.router, events_api.router, web.router],
     title="Referral service",
     description=(
         "Intake of referrals to the Victim-Initiated and Pre-Sentence Restorative Justice service: "

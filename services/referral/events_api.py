@@ -23,6 +23,7 @@ from services.referral.auth import WritesEvents
 from services.referral.dependencies import deps
 from services.referral.domain import ReferralRuleBroken, UnknownReferral
 from services.referral.handlers import NAMESPACE, record_update
+from services.referral.intake import EXAMPLE
 from services.referral.partner_updates import (
     ACCEPTED_TYPES,
     DATA_MODELS,
@@ -168,14 +169,18 @@ async def _check_targets(request: Request, agency, events: list[Incoming]) -> No
                           kind="not-found")
 
 
+STRUCTURED_EXAMPLE = {
+    "specversion": "1.0", "id": "crm-2026-118734", "source": "/thames-valley-police/crm",
+    "type": SUBMITTED, "datacontenttype": "application/json", "data": EXAMPLE,
+}
+BATCH_EXAMPLE = [STRUCTURED_EXAMPLE, {**STRUCTURED_EXAMPLE, "id": "crm-2026-118735"}]
+
+
 @router.post("/events", response_model=EventsAccepted, responses=PROBLEMS, openapi_extra={
     "requestBody": {"required": True, "content": {
-        "application/cloudevents+json": {"schema": {"type": "object"}, "example": {
-            "specversion": "1.0", "id": "crm-7781", "source": "/thames-valley-police/crm",
-            "type": "rj.referral.withdrawn.v1", "datacontenttype": "application/json",
-            "data": {"referral_id": "5f0b8a0e-7c1d-4a55-9d3e-0c2b1f6a9e11", "reason": "Victim asked to stop"}}},
-        BATCH: {"schema": {"type": "array", "items": {"type": "object"}}},
-        "application/json": {"schema": {"type": "object"},
+        "application/cloudevents+json": {"schema": {"type": "object"}, "example": STRUCTURED_EXAMPLE},
+        BATCH: {"schema": {"type": "array", "items": {"type": "object"}}, "example": BATCH_EXAMPLE},
+        "application/json": {"schema": {"type": "object"}, "example": EXAMPLE,
                              "description": "binary mode: attributes in ce-* headers, data in the body"}}}},
     summary="Send referrals and updates as CloudEvents")
 async def post_events(request: Request, agency: WritesEvents) -> EventsAccepted:

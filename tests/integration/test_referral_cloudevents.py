@@ -164,3 +164,14 @@ async def test_a_deferral_beyond_six_months_is_refused(events_api):
                                                  "deferred_until": (date.today() + timedelta(days=300)).isoformat()})))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "data.deferred_until"
+
+
+async def test_the_openapi_examples_of_the_events_endpoint_are_accepted_as_they_stand(events_api):
+    client, runtime, _ = events_api
+    spec = (await client.get("/openapi.json")).json()
+    content = spec["paths"]["/api/v1/events"]["post"]["requestBody"]["content"]
+    for media_type in ("application/cloudevents+json", "application/cloudevents-batch+json"):
+        response = await client.post("/api/v1/events", content=json.dumps(content[media_type]["example"]),
+                                     headers={"Content-Type": media_type})
+        assert response.status_code == 200, (media_type, response.text)
+    assert await count(runtime) == 2  # the structured example and the batch's second event; its first repeats

@@ -116,7 +116,7 @@ class ServiceRuntime:
         await self.broker.start()
         self.relay = Relay(
             name=self.schema, schema=self.schema, categories=self.definition.categories,
-            store=self.store, pool=self.pool, broker=self.broker,
+            store=self.store, pool=self.pool, broker=self.broker, batch_size=self.settings.relay_batch,
         )
         await self.relay.prepare()
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.schema}-relay"))

@@ -38,11 +38,12 @@ class Relay:
 
     def __init__(
         self, *, name: str, schema: str, categories: Sequence[str], store: PostgresEventStore,
-        pool: asyncpg.Pool, broker: NatsBroker,
+        pool: asyncpg.Pool, broker: NatsBroker, batch_size: int = 200,
     ):
         self.name, self.schema, self.categories = name, schema, list(categories)
         self._store, self._pool, self._broker = store, pool, broker
         self.published = 0
+        self._batch_size = batch_size
 
     async def prepare(self) -> None:
         """Create the checkpoint table."""
@@ -74,7 +75,7 @@ class Relay:
                 await asyncio.sleep(1.0)
 
     async def _follow(self) -> None:
-        async for event in self._store.subscribe(await self.checkpoint(), self.categories):
+        async for event in self._store.subscribe(await self.checkpoint(), self.categories, self._batch_size):
             ack = await self._broker.publish(
                 to_cloudevent(event),
                 subject_for(event),

@@ -98,6 +98,21 @@ class System:
             self.postgres.stop()
 
 
+def demo_agency_key(folder: Path) -> str:
+    """A key for a demo partner agency, made on the first `rj up` and kept in the data folder
+    (mode 600) so that it can be shown again: this is for trying the API, not for production."""
+    path = folder / "secrets" / "demo-agency-key"
+    if not path.exists():
+        made = subprocess.run(
+            [sys.executable, "-m", "shared.cli.main", "--data-dir", str(folder), "agency", "add",
+             "Demo partner agency"], capture_output=True, text=True, check=True,
+        )
+        key = next(line.split(": ", 1)[1] for line in made.stdout.splitlines() if line.startswith("key: "))
+        path.write_text(key)
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 async def _migrate(database_url: str) -> None:
     pool = await create_pool(database_url, max_size=2)
     try:
@@ -137,6 +152,9 @@ def up(folder: Path) -> int:
         print("\nAll four services are up:", flush=True)
         for name, url in urls.items():
             print(f"  {name:<14} {url}", flush=True)
+        print(f"\nVictims refer themselves at {urls['referral']}/refer", flush=True)
+        print(f"Partner API (OpenAPI) at      {urls['referral']}/docs", flush=True)
+        print(f"Demo partner agency key:      {demo_agency_key(folder)}", flush=True)
         print(f"\nDescribed in {services_file(folder)}. Press Ctrl-C to stop.", flush=True)
         while True:
             for name, (process, _) in system.services.items():

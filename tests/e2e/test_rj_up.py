@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from services.referral.intake import EXAMPLE
 from shared.cli.system import SERVICES
 from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
 from shared.db import create_pool
@@ -80,12 +81,18 @@ async def test_rj_up_serves_four_services_stops_cleanly_and_keeps_its_data(tmp_p
         status = subprocess.run([*RJ, "--data-dir", str(folder), "status"], capture_output=True, text=True)
         assert status.returncode == 0, status.stdout
 
+        key = (folder / "secrets" / "demo-agency-key").read_text()
+        async with httpx.AsyncClient() as client:
+            posted = await client.post(f"{system['referral']}/api/v1/referrals", json=EXAMPLE,
+                                       headers={"Authorization": f"Bearer {key}"})
+            assert posted.status_code == 201, posted.text
+            assert (await client.get(f"{system['referral']}/refer")).status_code == 200
         referral = await refer(system, folder)
         await eventually(lambda: reporting_row(system, referral.referral_id), timeout=30)
     finally:
         output = stop(process)
     assert process.returncode == 0, output
-    assert "Stopped" in output
+    assert "Stopped" in output and "/refer" in output and "Demo partner agency key" in output
     assert not (folder / "services.json").exists()
     after_stop = subprocess.run([*RJ, "--data-dir", str(folder), "status"], capture_output=True, text=True)
     assert after_stop.returncode != 0 and "rj up" in after_stop.stderr

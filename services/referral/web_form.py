@@ -125,10 +125,6 @@ def to_document(values: dict[str, Any]) -> tuple[dict, dict[str, str]]:
         # asked here, the victim sees this mistake together with the others.
         if (detail := CHANNEL_NEEDS.get(channel)) and not (values.get(detail) or "").strip():
             errors[detail] = _chosen_without(channel, detail)
-    if values.get("offender_name_known") == "yes" and not _get(document, ("offender", "name")):
-        errors["offender_name"] = "Enter their name, or select ‘No’ if you do not know it"
-    elif values.get("offender_name_known") == "no":
-        document.get("offender", {}).pop("name", None)
     return document, {field: message for field, message in errors.items() if message}
 
 
@@ -146,8 +142,6 @@ def to_values(document: dict) -> dict[str, Any]:
             values[field] = "yes" if value else "no"
         else:
             values[field] = value if question.kind == "many" else str(value)
-    if document.get("offender"):
-        values["offender_name_known"] = "yes" if values.get("offender_name") else "no"
     if phone := values.get("phone"):
         values["phone"] = uk_phone(phone)
     return values

@@ -97,7 +97,7 @@ async def test_changing_an_answer_keeps_the_others(referral_site: str, browser: 
 async def test_the_whole_form_works_without_javascript(referral_site: str, browser: Browser, artifacts: Path):
     page = await (await browser.new_context(java_script_enabled=False)).new_page()
     await start(page, referral_site)
-    await expect(page.get_by_label("Their name")).to_be_visible()  # revealed content is shown without JS
+    await expect(page.get_by_label("Their name (optional)")).to_be_visible()
     await fill_with_mistakes(page)
     await see_the_errors(page)
     await page.screenshot(path=artifacts / "self-referral-errors-no-js.png", full_page=True)

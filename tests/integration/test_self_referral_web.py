@@ -24,7 +24,7 @@ VALID = {
     "safe_times": "weekdays after 6pm", "may_leave_message": "no", "language": "English", "interpreter_needed": "no",
     "offence_type": "burglary", "offence_date-day": "14", "offence_date-month": "9", "offence_date-year": "2025",
     "area": "Aylesbury", "crime_reference": "43/12345/25", "description": "Our house was broken into.",
-    "offender_name_known": "no", "known_to_victim": "no", "custody_status": "in_custody",
+    "known_to_victim": "no", "custody_status": "in_custody",
     "criminal_justice_stage": "post_sentence", "hopes": "To ask why our house was chosen.",
 }
 MISTAKES = {**VALID, "email": "alex at example", "phone": "", "offence_date-year": "2999",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
@@ -128,21 +129,25 @@ def findings(breaks: Sequence[Any]) -> set[tuple[str, int, str]]:
     return {(b.stream_id, b.stream_version, b.problem) for b in breaks}
 
 
-class EventStoreContract:
-    """What every event store backend must do. Subclasses supply the fixture and the hooks."""
+class EventStoreContract(ABC):
+    """What every event store backend must do. Subclasses supply the ``store`` fixture and the
+    hooks; a subclass missing a hook cannot be instantiated, so its tests error rather than pass."""
 
     @pytest.fixture
     async def store(self) -> EventStore:  # pragma: no cover - every backend overrides it
-        raise NotImplementedError
+        pytest.fail(f"{type(self).__name__} must provide a `store` fixture for its backend")
 
+    @abstractmethod
     async def tamper_update(self, store: Any, stream_id: str, version: int) -> None:
-        raise NotImplementedError
+        """Change a stored event's data behind the store's back."""
 
+    @abstractmethod
     async def tamper_delete(self, store: Any, stream_id: str, version: int) -> None:
-        raise NotImplementedError
+        """Remove a stored event behind the store's back."""
 
+    @abstractmethod
     async def hold_open_append(self, store: Any) -> HeldWrite:
-        raise NotImplementedError
+        """A write that takes its place in the global order now and commits only when told."""
 
     # -- optimistic concurrency ------------------------------------------------------------------
     async def test_fifty_concurrent_appends_with_one_expected_version_let_exactly_one_through(self, store):

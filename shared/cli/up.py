@@ -29,26 +29,22 @@ class System:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.postgres: EmbeddedPostgres | None = None
-        self.nats: EmbeddedNats | None = None
+        self.engines: list[EmbeddedPostgres | EmbeddedNats] = []
         self.services: dict[str, tuple[subprocess.Popen, str]] = {}
 
+    def _engine(self, title: str, variable: str, embedded: EmbeddedPostgres | EmbeddedNats) -> str:
+        """The URL in ``variable`` if set; otherwise start the embedded server and use its URL."""
+        if url := os.environ.get(variable):
+            say(title, f"using {url}")
+            return url
+        url = embedded.start()
+        self.engines.append(embedded)
+        say(f"{title} (embedded)", f"ready on port {embedded.port}")
+        return url
+
     def start_engines(self) -> tuple[str, str]:
-        database_url = os.environ.get("RJ_DATABASE_URL")
-        if database_url:
-            say("PostgreSQL", f"using {database_url}")
-        else:
-            self.postgres = EmbeddedPostgres(self.folder / "postgres")
-            database_url = self.postgres.start()
-            say("PostgreSQL (embedded)", f"ready on port {self.postgres.port}")
-        nats_url = os.environ.get("RJ_NATS_URL")
-        if nats_url:
-            say("NATS JetStream", f"using {nats_url}")
-        else:
-            self.nats = EmbeddedNats(self.folder / "nats")
-            nats_url = self.nats.start()
-            say("NATS JetStream (embedded)", f"ready on port {self.nats.port}")
-        return database_url, nats_url
+        return (self._engine("PostgreSQL", "RJ_DATABASE_URL", EmbeddedPostgres(self.folder / "postgres")),
+                self._engine("NATS JetStream", "RJ_NATS_URL", EmbeddedNats(self.folder / "nats")))
 
     def start_service(self, name: str, env: dict[str, str]) -> str:
         port = free_port()
@@ -92,10 +88,8 @@ class System:
             except subprocess.TimeoutExpired:
                 say(f"{name} service", "did not stop in 30s; killed")
                 process.kill()
-        if self.nats:
-            self.nats.stop()
-        if self.postgres:
-            self.postgres.stop()
+        for engine in reversed(self.engines):  # the broker first, the database last
+            engine.stop()
 
 
 def demo_agency_key(folder: Path) -> str:

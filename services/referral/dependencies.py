@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import Request
@@ -24,6 +26,7 @@ def deps(request: Request) -> Deps:
     state = request.app.state
     if getattr(state, "referral_deps", None) is None:
         rt = runtime(request)
+        window = timedelta(days=getattr(rt.settings, "duplicate_window_days", 90))
         state.referral_deps = Deps(store=rt.store, keys=rt.keys, pool=rt.pool,
-                                   fingerprint_key=_fingerprint_key(rt.settings.kek()))
+                                   fingerprint_key=_fingerprint_key(rt.settings.kek()), duplicate_window=window)
     return state.referral_deps

@@ -2,6 +2,7 @@
 """Event store throughput: our PostgreSQL store against a ceiling and a peer, on one database.
 
     python bench/eventstore.py [--database-url URL] [--events N] [--repeat R] [--quick] [--anatomy]
+                                [--no-analyze]
 
 Three systems are measured in one run on the same PostgreSQL database:
 
@@ -456,6 +457,21 @@ def _with_db(url: str, dbname: str) -> str:
     return urlunsplit(parts._replace(path=f"/{dbname}"))
 
 
+def _code_fingerprint() -> str:
+    """A short SHA-256 of the store's code as this run loaded it (the files change over time)."""
+    import hashlib
+
+    import shared.db
+    import shared.eventstore.postgres as module
+
+    folder = Path(module.__file__).parent
+    files = [*sorted(folder.glob("*.py")), *sorted((folder / "sql").glob("*.sql")), Path(shared.db.__file__)]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{digest.hexdigest()[:12]} (sha256 of shared/eventstore/*.py, sql/*.sql, shared/db.py)"
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -569,7 +585,9 @@ class Probe:
         client, machine = time.process_time() - cpu, _machine_busy() - busy
         after = await self.server_cpu()
         server_s = None
-        if server is not None and after is not None:
+        if server is not None and after is not None and not server.keys() - after.keys():
+            # A backend that ended during the run took its CPU time with it: then "unknown". (asyncpg
+            # pools replace a connection after 50,000 queries, so this happens now and then.)
             server_s = sum(v - server.get(pid, 0.0) for pid, v in after.items())
         return Run(events, seconds, client, server_s, machine)
 
@@ -611,7 +629,9 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 
 def _median(values: list[float | None]) -> float | None:
-    return None if any(v is None for v in values) else statistics.median(v for v in values if v is not None)
+    """The median of the known values (a run whose server CPU is unknown shows "-" on its line)."""
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
 
 
 def _cell(writers: int, batch: int) -> str:
@@ -689,6 +709,7 @@ async def run(
         f" {STREAM_LENGTH} events per stream; read_all pages of {PAGE}" + (" (--quick)" if quick else "")
         + ("; ANALYZE before each set of runs" if analyze else "; no ANALYZE (--no-analyze)")
     )
+    print(f"  code      {_code_fingerprint()}")
     print(f"  load avg  {_loadavg()} (1, 5, 15 min) at the start", flush=True)
     print()
 
@@ -730,6 +751,10 @@ async def run(
         started = time.perf_counter()
         breaks = await ours.store.verify()
         verify_s = time.perf_counter() - started
+        scans = await probe.conn.fetch(
+            "SELECT relname, seq_scan, seq_tup_read, idx_scan FROM pg_stat_user_tables"
+            " WHERE schemaname = 'eventstore' ORDER BY relname"
+        )
 
         anatomy_runs: dict[tuple[str, str], list[Run]] = {}
         anatomy_shapes = [(1, 1), (16, 10)]
@@ -748,6 +773,10 @@ async def run(
     print()
     print(f"hash-chain verify of our whole store: {appended} events in {verify_s:.2f} s"
           f" ({appended / verify_s:,.0f} events/s), {len(breaks)} breaks")
+    print("our tables (whole run, verify included): " + "; ".join(
+        f"eventstore.{r['relname']} {r['seq_scan']:,} seq scans ({r['seq_tup_read']:,} rows read),"
+        f" {r['idx_scan']:,} index scans" for r in scans
+    ))
     print(f"load avg {load_end} (1, 5, 15 min) at the end")
     if anatomy:
         _print_anatomy(steps, anatomy_shapes, anatomy_runs)

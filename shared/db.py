@@ -16,14 +16,21 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+# A prepared statement first planned while a table was empty can keep a sequential-scan plan long
+# after the table has grown (until ANALYZE). Custom plans cost a little planning per execution and
+# always see the current statistics.
+SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+
+
 async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     """A pool whose connections read and write json/jsonb as Python values."""
-    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
+    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection,
+                                     server_settings=SERVER_SETTINGS)
 
 
 async def connect(dsn: str) -> asyncpg.Connection:
     """One connection with the same codecs as the pool's."""
-    conn = await asyncpg.connect(dsn)
+    conn = await asyncpg.connect(dsn, server_settings=SERVER_SETTINGS)
     await _init_connection(conn)
     return conn
 

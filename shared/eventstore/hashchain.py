@@ -18,7 +18,19 @@ GENESIS = b"\x00" * 32
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: the same bytes for the same content, always."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return json.dumps(_as_stored(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _as_stored(value: Any) -> Any:
+    """The value as it reads back from jsonb. jsonb keeps numbers exactly, so a whole float that
+    Python writes in exponent form (1e+16) reads back as an integer: hash that integer."""
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e16:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _as_stored(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_stored(v) for v in value]
+    return value
 
 
 def _ts(value: datetime) -> str:

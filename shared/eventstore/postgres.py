@@ -84,13 +84,13 @@ class PostgresEventStore:
         if len({e.event_id for e in events}) != len(events):
             # Otherwise the insert's unique violation looks like a lost race and is retried forever.
             raise IdempotencyConflict(f"stream {stream_id!r}: the same event id twice in one append")
-        if existing := await self._already_recorded(stream_id, events):
-            return existing
+        # No look-up of the ids before writing: a retry always fails the write (the stream has
+        # moved, or the ids are taken), and only then do we ask whether it was a retry.
         try:
             async with self._pool.acquire() as conn, conn.transaction():
                 return await self._append_in(conn, stream_id, events, expected_version)
         except WrongExpectedVersion:
-            # A concurrent retry of these same events may have committed since the check above.
+            # A retry of events already recorded finds the stream moved on by those very events.
             if existing := await self._already_recorded(stream_id, events):
                 return existing
             raise

@@ -483,6 +483,12 @@ class EventStoreContract(ABC):
         assert stored.occurred_at == local
         assert await store.verify() == []
 
+    async def test_numbers_the_store_normalises_still_verify_clean(self, store):
+        stream = a_stream()
+        data = {"big": 1e16, "huge": -2.5e20, "small": 1e-05, "half": 0.5, "whole": 3.0, "int": 7}
+        await store.append(stream, [an_event(data)], NO_STREAM)
+        assert await store.verify(stream) == []
+
     async def test_the_verifier_reports_an_altered_event(self, store):
         first, second = await self._two_streams(store)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from shared.envelope import Envelope
+from shared.projections.base import update_existing
 
 
 class TriageQueue:
@@ -35,12 +36,12 @@ class TriageQueue:
                     event.offence.offence_type, event.criminal_justice_stage, event.received_at,
                 )
             case "ReferralWithdrawn":
-                await conn.execute(
-                    "UPDATE triage_queue SET state = 'withdrawn' WHERE referral_id = $1", event.referral_id
+                await update_existing(
+                    conn, "UPDATE triage_queue SET state = 'withdrawn' WHERE referral_id = $1", event.referral_id
                 )
             case "CaseOpened":
-                await conn.execute(
-                    "UPDATE triage_queue SET state = 'case opened' WHERE referral_id = $1", event.referral_id
+                await update_existing(
+                    conn, "UPDATE triage_queue SET state = 'case opened' WHERE referral_id = $1", event.referral_id
                 )
 
 

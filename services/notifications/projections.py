@@ -6,6 +6,7 @@ import asyncpg
 
 from services.notifications.domain import acknowledgement_due
 from shared.envelope import Envelope
+from shared.projections.base import update_existing
 
 
 class AcknowledgementDeadlines:
@@ -31,8 +32,8 @@ class AcknowledgementDeadlines:
                     event.referral_id, event.received_at, acknowledgement_due(event.received_at),
                 )
             case "ReferralAcknowledged":
-                await conn.execute(
-                    "UPDATE acknowledgement_deadlines SET acknowledged_at = $2 WHERE referral_id = $1",
+                await update_existing(
+                    conn, "UPDATE acknowledgement_deadlines SET acknowledged_at = $2 WHERE referral_id = $1",
                     event.referral_id, envelope.recorded.occurred_at,
                 )
 

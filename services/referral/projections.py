@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from shared.envelope import Envelope
+from shared.projections.base import update_existing
 
 
 class ReferralStatus:
@@ -36,13 +37,13 @@ class ReferralStatus:
             case "ReferralAcknowledged" | "ReferralDeclined" | "ReferralWithdrawn":
                 status = {"ReferralAcknowledged": "acknowledged", "ReferralDeclined": "declined",
                           "ReferralWithdrawn": "withdrawn"}[event.event_type]
-                await conn.execute(
-                    "UPDATE referral_status SET status = $2, updated_at = $3 WHERE referral_id = $1",
+                await update_existing(
+                    conn, "UPDATE referral_status SET status = $2, updated_at = $3 WHERE referral_id = $1",
                     event.referral_id, status, at,
                 )
             case "CaseOpened":
-                await conn.execute(
-                    "UPDATE referral_status SET status = 'case opened', updated_at = $2 WHERE referral_id = $1",
+                await update_existing(
+                    conn, "UPDATE referral_status SET status = 'case opened', updated_at = $2 WHERE referral_id = $1",
                     event.referral_id, at,
                 )
 

@@ -22,6 +22,19 @@ class Projection(Protocol):
         ...
 
 
+class NotYetApplicable(Exception):
+    """The event updates a row an earlier event has not created yet (replicas of a consumer can
+    receive one stream's events out of order). The delivery fails and is retried after back-off,
+    by which time the earlier event has been applied; the transaction, inbox row included, rolls back."""
+
+
+async def update_existing(conn: asyncpg.Connection, sql: str, *args: object) -> None:
+    """Run an UPDATE that must find its row; raise NotYetApplicable when it finds none."""
+    status = await conn.execute(sql, *args)
+    if status == "UPDATE 0":
+        raise NotYetApplicable(f"no row yet for: {sql.split(' WHERE ')[0]}")
+
+
 class Reaction(Protocol):
     """Issues a command in its own service when another event happens. It must be harmless to
     repeat: the command's ids derive from the cause (uuid5), so a second run appends nothing."""

@@ -24,6 +24,8 @@ def parser() -> argparse.ArgumentParser:
     dead.add_argument("--redrive", type=int, metavar="ID", help="apply this dead letter again")
     contracts = commands.add_parser("contracts", help="write the events' JSON Schemas and AsyncAPI document")
     contracts.add_argument("--out", default="contracts", help="folder to write to (default: ./contracts)")
+    verify = commands.add_parser("verify", help="check the event store's hash chains (an auditor's proof)")
+    verify.add_argument("--stream", help="only this stream, e.g. referral-<uuid>")
     agency = commands.add_parser("agency", help="partner agencies' API keys (add, revoke, list)")
     importlib.import_module("services.referral.cli").add_arguments(agency)
     for sub in commands.choices.values():
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             return ops.rebuild(folder, args.service, args.projection)
         case "dead-letters":
             return ops.dead_letters(folder, args.service, args.redrive)
+        case "verify":
+            return ops.verify(folder, args.stream)
         case "agency":
             # The referral service owns agencies; the CLI reaches it by name, never by import.
             return importlib.import_module("services.referral.cli").run(

@@ -89,3 +89,26 @@ def dead_letters(folder: Path, service: str, redrive: int | None) -> int:
             await runtime.pool.close()
 
     return asyncio.run(run())
+
+
+def verify(folder: Path, stream: str | None) -> int:
+    """Recompute the hash chain of one stream, or of the whole store; exit 1 on any finding."""
+    from shared.db import create_pool
+    from shared.eventstore.postgres import PostgresEventStore
+
+    async def run() -> int:
+        pool = await create_pool(read_services(folder)["database_url"], max_size=2)
+        try:
+            breaks = await PostgresEventStore(pool).verify(stream)
+            total = await pool.fetchval(
+                "SELECT count(*) FROM eventstore.events WHERE $1::text IS NULL OR stream_id = $1", stream
+            )
+        finally:
+            await pool.close()
+        for found in breaks:
+            print(f"{found.problem.upper():<10} {found.stream_id} version {found.stream_version}: {found.detail}")
+        scope = f"stream {stream}" if stream else "the whole store"
+        print(f"verified {total} events in {scope}: " + (f"{len(breaks)} finding(s)" if breaks else "intact"))
+        return 1 if breaks else 0
+
+    return asyncio.run(run())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -173,3 +174,14 @@ async def test_the_openapi_example_is_accepted_as_it_stands(referral_api):
     [example] = schema["examples"]
     response = await client.post("/api/v1/referrals", json=example, headers=auth(keys["police"]))
     assert response.status_code == 201, response.text
+
+
+async def test_the_api_docs_load_nothing_from_outside(referral_api):
+    client, _, _ = referral_api
+    for page in ("/docs", "/redoc"):
+        html = (await client.get(page)).text
+        sources = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"(?:src|href)='([^']+)'", html)
+        assert sources, page
+        assert all(not s.startswith(("http://", "https://", "//")) for s in sources), (page, sources)
+        for asset in sources:
+            assert (await client.get(asset)).status_code == 200, asset

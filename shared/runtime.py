@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -42,7 +42,6 @@ class ServiceDefinition:
     reactions: Sequence[Reaction] = ()
     key_access: bool = True
     migrations: Path | None = None
-    extra: dict = field(default_factory=dict)
 
 
 class ServiceRuntime:

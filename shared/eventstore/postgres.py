@@ -208,14 +208,6 @@ class PostgresEventStore:
         )
         return [_recorded(r) for r in rows]
 
-    async def head(self) -> Position:
-        """The position of the newest event a reader can see now."""
-        row = await self._pool.fetchrow(
-            "SELECT transaction_id::text::bigint AS c, global_position AS p FROM eventstore.events"
-            f" WHERE {_HORIZON} ORDER BY transaction_id DESC, global_position DESC LIMIT 1"
-        )
-        return Position(row["c"], row["p"]) if row else Position.start()
-
     async def subscribe(
         self, after: Position, categories: Sequence[str] | None = None, batch_size: int = 500
     ) -> AsyncIterator[RecordedEvent]:

@@ -27,3 +27,5 @@ def configure_logging(service: str, *, fmt: str = "auto", level: str = "INFO") -
     )
     structlog.contextvars.bind_contextvars(service=service)
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
+    # FastStream narrates every subscriber task restart at INFO; our consumers log what matters.
+    logging.getLogger("faststream").setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))

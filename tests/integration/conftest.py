@@ -55,3 +55,13 @@ async def system(fresh_database_url: str, clean_nats_url: str) -> AsyncIterator[
     finally:
         for runtime in reversed(started):
             await runtime.stop()
+
+
+@pytest.fixture
+async def referral_service(fresh_database_url: str, clean_nats_url: str, monkeypatch) -> AsyncIterator[tuple]:
+    """The referral service's real app, served on a free port: yields (base URL, its runtime)."""
+    from tests.servers import serve
+
+    env = {"RJ_DATABASE_URL": fresh_database_url, "RJ_NATS_URL": clean_nats_url, "RJ_KEY_ENCRYPTION_KEY": KEK}
+    async with serve("referral", env, monkeypatch) as (base, app):
+        yield base, app.state.runtime

@@ -13,20 +13,16 @@ import pytest
 from services.referral import agencies
 from services.referral.intake import EXAMPLE
 from shared.contracts.base import ERASED
-from tests.servers import serve
-from tests.support import KEK
 
 
 @pytest.fixture
-async def referral_api(fresh_database_url, clean_nats_url, monkeypatch):
-    env = {"RJ_DATABASE_URL": fresh_database_url, "RJ_NATS_URL": clean_nats_url, "RJ_KEY_ENCRYPTION_KEY": KEK}
-    async with serve("referral", env, monkeypatch) as (base, app):
-        runtime = app.state.runtime
-        _, police_key = await agencies.add(runtime.pool, "Thames Valley Police")
-        _, probation_key = await agencies.add(runtime.pool, "Probation Service")
-        _, read_only_key = await agencies.add(runtime.pool, "Victim Support", ("referrals:read",))
-        async with httpx.AsyncClient(base_url=base) as client:
-            yield client, runtime, {"police": police_key, "probation": probation_key, "read_only": read_only_key}
+async def referral_api(referral_service):
+    base, runtime = referral_service
+    _, police_key = await agencies.add(runtime.pool, "Thames Valley Police")
+    _, probation_key = await agencies.add(runtime.pool, "Probation Service")
+    _, read_only_key = await agencies.add(runtime.pool, "Victim Support", ("referrals:read",))
+    async with httpx.AsyncClient(base_url=base) as client:
+        yield client, runtime, {"police": police_key, "probation": probation_key, "read_only": read_only_key}
 
 
 def auth(key: str, **headers) -> dict[str, str]:

@@ -13,21 +13,17 @@ from cloudevents.core.v1.event import CloudEvent
 
 from services.referral import agencies
 from services.referral.intake import EXAMPLE
-from tests.servers import serve
-from tests.support import KEK
 
 SOURCE = "/thames-valley-police/crm"
 
 
 @pytest.fixture
-async def events_api(fresh_database_url, clean_nats_url, monkeypatch):
-    env = {"RJ_DATABASE_URL": fresh_database_url, "RJ_NATS_URL": clean_nats_url, "RJ_KEY_ENCRYPTION_KEY": KEK}
-    async with serve("referral", env, monkeypatch) as (base, app):
-        runtime = app.state.runtime
-        _, key = await agencies.add(runtime.pool, "Thames Valley Police")
-        _, other = await agencies.add(runtime.pool, "Probation Service")
-        async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}) as client:
-            yield client, runtime, other
+async def events_api(referral_service):
+    base, runtime = referral_service
+    _, key = await agencies.add(runtime.pool, "Thames Valley Police")
+    _, other = await agencies.add(runtime.pool, "Probation Service")
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}) as client:
+        yield client, runtime, other
 
 
 def event(type_: str, id_: str, data: dict) -> CloudEvent:

@@ -21,8 +21,8 @@ from pydantic import BaseModel, ValidationError
 from services.referral.api import PROBLEMS, accept_referral
 from services.referral.auth import WritesEvents
 from services.referral.dependencies import deps
-from services.referral.domain import ReferralRuleBroken, UnknownReferral
-from services.referral.handlers import NAMESPACE, record_update
+from services.referral.domain import ReferralRuleBroken, UnknownReferral, decide_update
+from services.referral.handlers import NAMESPACE, load, record_update
 from services.referral.intake import EXAMPLE
 from services.referral.partner_updates import (
     ACCEPTED_TYPES,
@@ -150,23 +150,27 @@ async def _apply(request: Request, agency, incoming: Incoming) -> EventResult:
                            referral_id=result.referral_id)
     event_id = uuid5(NAMESPACE, f"{agency.agency_id}\n{key}")
     cause = Cause.fresh(Actor("agency", agency.agency_id, "partner"), request.state.correlation_id)
-    before = await deps(request).store.read_stream(f"referral-{incoming.data.referral_id}")
-    seen = any(r.event_id == event_id for r in before)
-    await record_update(incoming.data.referral_id, as_event(incoming.data), cause, deps(request),
-                        agency_id=agency.agency_id, event_id=event_id)
+    recorded = await record_update(incoming.data.referral_id, as_event(incoming.data), cause, deps(request),
+                                   agency_id=agency.agency_id, event_id=event_id)
     return EventResult(id=incoming.id, source=incoming.source, type=incoming.type,
-                       status="already recorded" if seen else "accepted", referral_id=incoming.data.referral_id)
+                       status="accepted" if recorded else "already recorded", referral_id=incoming.data.referral_id)
 
 
 async def _check_targets(request: Request, agency, events: list[Incoming]) -> None:
-    """Every update must be about a live referral this agency made; checked before recording any."""
+    """The referral rules, asked of every update before any is recorded, so that a batch whose
+    one event is refused records nothing. (An update that depends on an earlier one in the same
+    batch is judged against the referral as it stands.)"""
     for incoming in events:
         if incoming.type == SUBMITTED:
             continue
-        recorded = await deps(request).store.read_stream(f"referral-{incoming.data.referral_id}")
-        if not recorded or recorded[0].data.get("agency_id") != agency.agency_id:
+        _, state = await load(deps(request).store, incoming.data.referral_id)
+        try:
+            decide_update(as_event(incoming.data), state, agency.agency_id)
+        except UnknownReferral:
             raise Problem(404, "Not found", f"event {incoming.id!r}: no referral with that id was made by your agency",
-                          kind="not-found")
+                          kind="not-found") from None
+        except ReferralRuleBroken as error:
+            raise Problem(409, "Conflict", f"event {incoming.id!r}: {error}", kind="rule-broken") from None
 
 
 STRUCTURED_EXAMPLE = {

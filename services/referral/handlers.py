@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import asyncpg
 
-from services.referral.domain import decide_receive, decide_update, fold
+from services.referral.domain import ReferralState, decide_receive, decide_update, fold
 from services.referral.intake import ReferralSubmission
 from shared.contracts.base import DomainEvent
 from shared.contracts.referral import (
@@ -25,7 +24,8 @@ from shared.contracts.referral import (
 )
 from shared.crypto.sealing import SealingKeys
 from shared.envelope import Cause, new_event, open_event
-from shared.eventstore.port import NO_STREAM, EventStore, WrongExpectedVersion
+from shared.eventstore.hashchain import canonical_json
+from shared.eventstore.port import NO_STREAM, EventStore, RecordedEvent, WrongExpectedVersion
 
 NAMESPACE = uuid5(NAMESPACE_URL, "urn:rj:referral")
 
@@ -57,7 +57,7 @@ def referral_stream(referral_id: UUID) -> str:
 
 
 def request_hash(document: dict) -> str:
-    return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(canonical_json(document).encode()).hexdigest()
 
 
 async def _claim_key(pool: asyncpg.Pool, agency_id: str, key: str, digest: str) -> UUID:
@@ -136,14 +136,16 @@ async def submit_referral(
     """Record ``ReferralReceived``. The same idempotency key with the same body answers the same
     result and stores nothing new; with another body it raises IdempotencyKeyReused."""
     document = submission.model_dump(mode="json")
+    print_ = fingerprint(deps.fingerprint_key, submission)
     if idempotency_key:
         referral_id = await _claim_key(deps.pool, agency_id or "self", idempotency_key, request_hash(document))
         if earlier := await _earlier(deps, referral_id):
+            # A retry after a crash between the append and the index write mends the index here.
+            await _index(deps, earlier.referral_id, submission, print_)
             return earlier
     else:
         referral_id = uuid4()
     now = datetime.now(UTC)
-    print_ = fingerprint(deps.fingerprint_key, submission)
     duplicate_of = await _possible_duplicate(deps, submission.offence.crime_reference, print_, now)
     event = to_event(submission, referral_id=referral_id, reference=await _next_reference(deps.pool, now),
                      agency_id=agency_id, duplicate_of=duplicate_of, received_at=now)
@@ -157,31 +159,42 @@ async def submit_referral(
         if earlier := await _earlier(deps, referral_id):
             return earlier
         raise
-    await deps.pool.execute(
-        "INSERT INTO referral.duplicate_index VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        referral_id, submission.offence.crime_reference, print_, decided.victim.subject_id, now,
-    )
+    await _index(deps, referral_id, submission, print_)
     return Submitted(referral_id, decided.reference, event_id, duplicate_of, created=True)
+
+
+async def _index(deps: Deps, referral_id: UUID, submission: ReferralSubmission, print_: str) -> None:
+    """Make the referral findable as a possible duplicate (once; a repeat changes nothing)."""
+    await deps.pool.execute(
+        "INSERT INTO referral.duplicate_index VALUES ($1, $2, $3, $4, now()) ON CONFLICT DO NOTHING",
+        referral_id, submission.offence.crime_reference, print_, uuid5(referral_id, "victim"),
+    )
+
+
+async def load(store: EventStore, referral_id: UUID) -> tuple[list[RecordedEvent], ReferralState]:
+    """The referral's stream and its folded state. The rules need no personal data, so the
+    history is folded without opening any sealed field."""
+    recorded = await store.read_stream(referral_stream(referral_id))
+    return recorded, fold([(await open_event(r, None)).event for r in recorded])
 
 
 async def record_update(
     referral_id: UUID, update: DomainEvent, cause: Cause, deps: Deps, *, agency_id: str | None, event_id: UUID,
     attempts: int = 3,
-) -> UUID:
-    """Append a partner's update to the referral it is about, once per ``event_id``; a version
-    conflict (another update landing first) is retried a bounded number of times."""
+) -> bool:
+    """Append a partner's update to the referral it is about, once per ``event_id``; True when it
+    was recorded now, False when it already had been. A version conflict (another update landing
+    first) is retried a bounded number of times."""
     stream = referral_stream(referral_id)
     for attempt in range(attempts):
-        recorded = await deps.store.read_stream(stream)
+        recorded, state = await load(deps.store, referral_id)
         if any(r.event_id == event_id for r in recorded):
-            return event_id
-        # The rules need no personal data, so the history is folded without opening it.
-        state = fold([(await open_event(r, None)).event for r in recorded])
+            return False
         [decided] = decide_update(update, state, agency_id)
         try:
             await deps.store.append(stream, [await new_event(decided, cause, deps.keys, event_id=event_id)],
                                     state.version)
-            return event_id
+            return True
         except WrongExpectedVersion:
             if attempt == attempts - 1:
                 raise

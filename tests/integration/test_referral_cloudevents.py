@@ -171,3 +171,19 @@ async def test_the_openapi_examples_of_the_events_endpoint_are_accepted_as_they_
                                      headers={"Content-Type": media_type})
         assert response.status_code == 200, (media_type, response.text)
     assert await count(runtime) == 2  # the structured example and the batch's second event; its first repeats
+
+
+async def test_a_batch_with_one_update_the_rules_refuse_records_nothing(events_api):
+    client, runtime, _ = events_api
+    withdrawn, live = await submit(client, "crm-a"), await submit(client, "crm-b")
+    assert (await post(client, ce_http.to_structured_event(
+        event("rj.referral.withdrawn.v1", "w-a", {"referral_id": withdrawn})))).status_code == 200
+    before = await count(runtime)
+    sentenced = {"court": "Oxford Crown Court", "sentenced_on": date.today().isoformat(), "outcome": "fine"}
+    batch = [event("rj.court.sentenced.v1", "s-live", {"referral_id": live, **sentenced}),
+             event("rj.court.sentenced.v1", "s-gone", {"referral_id": withdrawn, **sentenced})]
+    body = json.dumps([json.loads(JSONFormat().write(e)) for e in batch])
+    response = await client.post("/api/v1/events", content=body,
+                                 headers={"Content-Type": "application/cloudevents-batch+json"})
+    assert response.status_code == 409 and "s-gone" in response.json()["detail"]
+    assert await count(runtime) == before  # the valid update to the live referral was not recorded either

@@ -30,3 +30,18 @@ async def test_a_referral_outside_the_window_is_not_linked_as_a_duplicate(fresh_
         assert len({first.referral_id, within.referral_id, later.referral_id}) == 3
     finally:
         await runtime.pool.close()
+
+
+async def test_a_retry_after_a_crash_before_the_index_write_mends_the_index(fresh_database_url, clean_nats_url):
+    runtime = runtime_for("referral", fresh_database_url, clean_nats_url)
+    await runtime.open()
+    try:
+        deps = Deps(runtime.store, runtime.keys, runtime.pool, b"k" * 32)
+        submission = ReferralSubmission.model_validate(copy.deepcopy(EXAMPLE))
+        first = await submit_referral(submission, Cause.fresh(POLICE), deps, agency_id="tvp", idempotency_key="k1")
+        await runtime.pool.execute("DELETE FROM referral.duplicate_index")  # as if the process died there
+        again = await submit_referral(submission, Cause.fresh(POLICE), deps, agency_id="tvp", idempotency_key="k1")
+        assert again.referral_id == first.referral_id and not again.created
+        assert await runtime.pool.fetchval("SELECT referral_id FROM referral.duplicate_index") == first.referral_id
+    finally:
+        await runtime.pool.close()

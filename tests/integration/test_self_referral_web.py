@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from typing import get_args
 
 import httpx
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 
 from services.referral.intake import OffenceType
 from shared.contracts.referral import CriminalJusticeStage
@@ -130,12 +130,24 @@ async def test_changing_an_answer_brings_back_the_form_filled_in(web):
 
 async def test_answers_changed_in_the_page_are_refused(web):
     client, runtime = web
-    raw, mac = signed_answers(await send_form(client, VALID)).rsplit(".", 1)
-    body = json.loads(base64.urlsafe_b64decode(raw))
+    signed = signed_answers(await send_form(client, VALID))
+    _, body = URLSafeTimedSerializer("not the service's key").loads_unsafe(signed)
     body["answers"]["victim"]["name"] = "Someone Else"
-    forged = base64.urlsafe_b64encode(json.dumps(body).encode()).decode()
-    refused = await confirm(client, f"{forged}.{mac}")
-    assert refused.status_code == 400 and "could not accept" in refused.text
+    forged = URLSafeTimedSerializer("not the service's key", salt="self-referral answers").dumps(body)
+    signature = signed.rpartition(".")[2]
+    spliced = f"{forged.rpartition('.')[0]}.{signature}"  # changed answers under the genuine signature
+    for attempt in (forged, spliced):
+        refused = await confirm(client, attempt)
+        assert refused.status_code == 400 and "could not accept" in refused.text
+    assert await referrals(runtime) == []
+
+
+async def test_answers_kept_past_their_lifetime_are_refused(web, monkeypatch):
+    client, runtime = web
+    signed = signed_answers(await send_form(client, VALID))
+    monkeypatch.setattr("services.referral.web_tokens.ANSWERS_LIFETIME", -1)
+    refused = await confirm(client, signed)
+    assert refused.status_code == 400
     assert await referrals(runtime) == []
 
 

@@ -37,6 +37,10 @@ Handler = Callable[[Envelope], Awaitable[bool]]
 """Applies one opened event; returns False when it had already been applied."""
 
 
+class Malformed(Exception):
+    """A delivery that is not a CloudEvent of a known contract: no retry can mend it."""
+
+
 def backoff(deliveries: int) -> float:
     """Delay before the next delivery after ``deliveries`` failed ones."""
     return BACKOFF_SECONDS[min(deliveries, len(BACKOFF_SECONDS)) - 1]
@@ -52,7 +56,18 @@ class Handling:
 
     async def apply_payload(self, body: dict[str, Any]) -> bool:
         """Apply a CloudEvent payload (from the broker, or from a dead letter being re-driven)."""
-        envelope = await open_event(from_cloudevent(body), self._keys)
+        return await self._apply(await self._open(body))
+
+    async def _open(self, body: Any) -> Envelope:
+        """The delivery as an opened, parsed event; Malformed if it cannot be one."""
+        try:
+            return await open_event(from_cloudevent(body), self._keys)
+        except UnknownEventType:
+            raise
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            raise Malformed(repr(error)) from error
+
+    async def _apply(self, envelope: Envelope) -> bool:
         structlog.contextvars.bind_contextvars(
             event_id=str(envelope.event_id), correlation_id=str(envelope.recorded.correlation_id),
             stream=envelope.recorded.stream_id,
@@ -71,10 +86,14 @@ class Handling:
         """Apply one delivery; ack, retry with back-off, or keep it as a dead letter."""
         deliveries = raw.metadata.num_delivered
         try:
-            body = json.loads(raw.data)
+            try:
+                body = json.loads(raw.data)
+            except ValueError as error:
+                raise Malformed(repr(error)) from error
             applied = await self.apply_payload(body)
-        except UnknownEventType:
-            # Another service's newer event this build has no contract for: nothing to do here.
+        except UnknownEventType as error:
+            # Another service's newer event this build has no contract for: nothing to apply.
+            log.info("consumer.unknown_event_type", consumer=self.name, subject=raw.subject, error=str(error))
             await raw.ack()
             return
         except Exception as error:
@@ -87,8 +106,7 @@ class Handling:
 
     async def _failed(self, raw: Msg, deliveries: int, error: Exception) -> None:
         metrics.consumer_failures.labels(self.name).inc()
-        malformed = isinstance(error, KeyError | ValueError | TypeError)  # retrying cannot help
-        if deliveries < self.max_deliver and not malformed:
+        if deliveries < self.max_deliver and not isinstance(error, Malformed):  # retrying cannot mend those
             log.warning("consumer.retry", consumer=self.name, deliveries=deliveries, error=repr(error))
             await raw.nak(delay=backoff(deliveries))
             return

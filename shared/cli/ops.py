@@ -10,6 +10,8 @@ from pathlib import Path
 import httpx
 
 from shared.cli.system import KEY_ACCESS, SERVICES, key_encryption_key, read_services
+from shared.db import create_pool
+from shared.eventstore.postgres import PostgresEventStore
 from shared.logging import configure_logging
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -93,9 +95,6 @@ def dead_letters(folder: Path, service: str, redrive: int | None) -> int:
 
 def verify(folder: Path, stream: str | None) -> int:
     """Recompute the hash chain of one stream, or of the whole store; exit 1 on any finding."""
-    from shared.db import create_pool
-    from shared.eventstore.postgres import PostgresEventStore
-
     async def run() -> int:
         pool = await create_pool(read_services(folder)["database_url"], max_size=2)
         try:

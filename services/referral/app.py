@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from services.referral import api, events_api, settings, web
 from services.referral.projections import PROJECTIONS
@@ -13,8 +12,8 @@ from shared.runtime import ServiceDefinition
 from shared.web import problems
 from shared.web.app import create_service_app
 from shared.web.limits import BodySizeLimit
+from shared.web.templating import mount_static
 
-STATIC = Path(__file__).resolve().parents[2] / "shared" / "web" / "static" / "rj"
 MAX_BODY_BYTES = 256 * 1024
 
 DEFINITION = ServiceDefinition(
@@ -26,7 +25,7 @@ DEFINITION = ServiceDefinition(
 def configure(app: FastAPI) -> None:
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
-    app.mount("/static/rj", StaticFiles(directory=STATIC), name="static")
+    mount_static(app)
 
 
 app = create_service_app(

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
-STATIC_URL = "/static/rj"  # where each service mounts shared/web/static/rj
+STATIC_DIR = Path(__file__).parent / "static" / "rj"
+STATIC_URL = "/static/rj"
 
 
 def environment(service_template_dir: Path) -> Environment:
@@ -29,3 +32,8 @@ def environment(service_template_dir: Path) -> Environment:
 def templates(service_template_dir: Path) -> Jinja2Templates:
     """FastAPI's template renderer over :func:`environment`."""
     return Jinja2Templates(env=environment(service_template_dir))
+
+
+def mount_static(app: FastAPI) -> None:
+    """Serve the compiled GOV.UK/MOJ Frontend assets from the service itself (no CDN)."""
+    app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="static")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.web.problems import Problem, problem_response
 
 
 class BodyTooLarge(Exception):
@@ -23,7 +23,7 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, send)
+            await self._refuse(scope, receive, send)
             return
         seen = 0
         started = False
@@ -46,14 +46,9 @@ class BodySizeLimit:
             await self.app(scope, counted, tracking)
         except BodyTooLarge:
             if not started:
-                await self._refuse(scope, send)
+                await self._refuse(scope, receive, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = json.dumps({
-            "type": "/problems/body-too-large", "title": "The request body is too large", "status": 413,
-            "detail": f"bodies are limited to {self.max_bytes} bytes", "instance": scope.get("path", ""),
-        }).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/problem+json"),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        problem = Problem(413, "The request body is too large", f"bodies are limited to {self.max_bytes} bytes",
+                          kind="body-too-large")
+        await problem_response(problem, scope.get("path", ""))(scope, receive, send)

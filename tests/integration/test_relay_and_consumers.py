@@ -67,6 +67,16 @@ async def test_a_relay_that_crashed_before_its_checkpoint_resumes_with_nothing_l
         await asyncio.gather(task, return_exceptions=True)
 
 
+async def _consumer_done(nats_url: str, durable: str, delivered: int) -> bool:
+    """The consumer has been handed ``delivered`` messages and acknowledged every one."""
+    client = await nats.connect(nats_url)
+    try:
+        info = await client.jetstream().consumer_info(STREAM, durable)
+        return info.delivered.stream_seq >= delivered and info.num_ack_pending == 0 and info.num_pending == 0
+    finally:
+        await client.close()
+
+
 async def _equals(value, expected):
     return (await value) == expected
 
@@ -113,7 +123,7 @@ async def test_a_consumer_that_receives_an_event_again_applies_it_once(system, f
         await runtime.broker.publish(json.dumps(to_cloudevent(recorded)), subject_for(recorded),
                                      headers={"Nats-Msg-Id": "a-different-id"}, stream=STREAM)
         await eventually(lambda: _equals(stream_messages(clean_nats_url), 2))
-        await asyncio.sleep(1.5)  # both deliveries have been pulled and handled by now
+        await eventually(lambda: _consumer_done(clean_nats_url, "testsvc-counting", 2))  # both handled, acked
         rows = await runtime.pool.fetch("SELECT event_id FROM testsvc.applications")
         assert [r["event_id"] for r in rows] == [recorded.event_id]
     finally:

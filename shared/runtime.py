@@ -127,21 +127,29 @@ class ServiceRuntime:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
+            try:
                 await task
-        with contextlib.suppress(Exception):
+            except asyncio.CancelledError:
+                pass
+            except Exception:
+                log.exception("service.task_failed", task=task.get_name())
+        try:
             await self.broker.stop()
+        except Exception:
+            log.exception("service.broker_stop_failed")
         await self.pool.close()
 
     async def _watch_backlogs(self, every: float = 15.0) -> None:
         """Keep the dead-letter and consumer-lag gauges current for /metrics."""
         while True:
-            with contextlib.suppress(Exception):
+            try:
                 metrics.dead_letters.labels(self.schema).set(await self.dead_letters.count())
                 js = self.broker.config.connection_state.stream
                 for handling in self.handlings.values():
                     info = await js.consumer_info(STREAM, handling.name)
                     metrics.consumer_lag.labels(handling.name).set(info.num_pending + info.num_ack_pending)
+            except Exception as error:  # the gauges go stale; the service itself is unaffected
+                log.warning("service.metrics_refresh_failed", error=repr(error))
             await asyncio.sleep(every)
 
     # -- operations ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ import logging
 
 from faststream.nats import JStream, NatsBroker
 from nats.js.api import StorageType
+from nats.js.errors import NotFoundError
 
 STREAM = "RJ_EVENTS"
 DUPLICATE_WINDOW_SECONDS = 600  # Nats-Msg-Id de-duplication covers a relay's restart
@@ -35,7 +36,7 @@ async def ensure_stream(broker: NatsBroker) -> None:
     js = broker.config.connection_state.stream
     try:
         await js.stream_info(STREAM)
-    except Exception:
+    except NotFoundError:
         await js.add_stream(
             name=STREAM, subjects=["rj.>"], storage=StorageType.FILE,
             duplicate_window=DUPLICATE_WINDOW_SECONDS,

@@ -18,9 +18,10 @@ from faststream.nats import NatsBroker
 from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
 from shared.db import create_pool, migrate, sql_scripts
 from shared.envelope import Envelope
+from shared.eventstore.port import EventStore
 from shared.eventstore.postgres import PostgresEventStore
 from shared.messaging.broker import STREAM, build_broker, ensure_stream
-from shared.messaging.relay import Relay
+from shared.messaging.relay import PostgresCheckpoints, Relay, jetstream_publisher
 from shared.observability import metrics
 from shared.projections.apply import apply_once, has_applied
 from shared.projections.base import Projection, Reaction
@@ -51,7 +52,7 @@ class ServiceRuntime:
         self.definition, self.settings = definition, settings
         self.schema = definition.name
         self.pool: asyncpg.Pool
-        self.store: PostgresEventStore
+        self.store: EventStore
         self.keys: PostgresKeyStore | None = None
         self.broker: NatsBroker = build_broker(settings.nats_url, client_name=f"rj-{definition.name}")
         self.dead_letters: DeadLetters
@@ -63,8 +64,7 @@ class ServiceRuntime:
     async def open(self) -> None:
         """Pool, migrations, key store, tables: everything but the broker and the relay."""
         self.pool = await create_pool(self.settings.database_url, max_size=12)
-        self.store = PostgresEventStore(self.pool)
-        await self.store.migrate()
+        self.store = await self._open_store()
         kek = self.settings.kek()
         if self.definition.key_access:
             if kek is None:
@@ -80,6 +80,12 @@ class ServiceRuntime:
         self.dead_letters = DeadLetters(self.pool, self.schema)
         await self.dead_letters.prepare()
         self._build_handlings()
+
+    async def _open_store(self) -> EventStore:
+        """The configured event-store backend (settings refuse one this build lacks), migrated."""
+        store = PostgresEventStore(self.pool)
+        await store.migrate()
+        return store
 
     def _build_handlings(self) -> None:
         for projection in self.definition.projections:
@@ -113,11 +119,12 @@ class ServiceRuntime:
         await self.broker.connect()
         await ensure_stream(self.broker)
         await self.broker.start()
+        checkpoints = PostgresCheckpoints(self.pool, self.schema)
+        await checkpoints.prepare()
         self.relay = Relay(
-            name=self.schema, schema=self.schema, categories=self.definition.categories,
-            store=self.store, pool=self.pool, broker=self.broker, batch_size=self.settings.relay_batch,
+            name=self.schema, categories=self.definition.categories, store=self.store, checkpoints=checkpoints,
+            publish=jetstream_publisher(self.broker), batch_size=self.settings.relay_batch,
         )
-        await self.relay.prepare()
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.schema}-relay"))
         self._tasks.append(asyncio.create_task(self._watch_backlogs(), name=f"{self.schema}-backlogs"))
         log.info("service.started", consumers=sorted(self.handlings))

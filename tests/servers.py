@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
+from rj.registry import SERVICES
 from shared.embedded.ports import free_port
+from tests.support import settings_for
 
 
 @asynccontextmanager
-async def serve(service: str, env: dict[str, str], monkeypatch) -> AsyncIterator[tuple[str, object]]:
-    """Start ``services.<service>.app:app`` with ``env``; yields (base URL, app)."""
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    module = importlib.reload(importlib.import_module(f"services.{service}.app"))
+async def serve(service: str, database_url: str, nats_url: str, **settings) -> AsyncIterator[tuple[str, FastAPI]]:
+    """Start the service's ``create_app`` on the given engines; yields (base URL, app)."""
+    app = SERVICES[service].app.create_app(settings_for(service, database_url, nats_url, **settings))
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(module.app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve())
     base = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient() as client:
@@ -37,7 +36,7 @@ async def serve(service: str, env: dict[str, str], monkeypatch) -> AsyncIterator
         else:
             raise TimeoutError(f"{service} did not become ready")
     try:
-        yield base, module.app
+        yield base, app
     finally:
         server.should_exit = True
         await task

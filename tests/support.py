@@ -10,9 +10,18 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from rj.registry import SERVICES
 from shared.contracts.referral import ContactPreferences, Offence, Offender, ReferralReceived, Victim
+from shared.settings import ServiceSettings
 
 KEK = base64.b64encode(os.urandom(32)).decode()
+
+
+def settings_for(service: str, database_url: str, nats_url: str, **extra: Any) -> ServiceSettings:
+    """A service's own settings on the test's engines; the key only where the service has key access."""
+    chosen = SERVICES[service]
+    return chosen.settings(database_url=database_url, nats_url=nats_url,
+                           key_encryption_key=KEK if chosen.definition.key_access else None, **extra)
 
 
 def a_referral(**overrides: Any) -> ReferralReceived:

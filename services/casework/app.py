@@ -1,16 +1,23 @@
-"""Composition root of the casework service."""
+"""The casework service: what it is to the plumbing, and its ASGI app (``create_app``)."""
 
 from __future__ import annotations
 
-from services.casework import settings
+from fastapi import FastAPI
+
+from services.casework import api
+from services.casework.bootstrap import bootstrap
 from services.casework.projections import PROJECTIONS
+from services.casework.settings import Settings
 from shared.runtime import ServiceDefinition
 from shared.web.app import create_service_app
 
 DEFINITION = ServiceDefinition(name="casework", categories=("case",), projections=PROJECTIONS)
 
-app = create_service_app(
-    DEFINITION, settings.load,
-    title="Casework service",
-    description="The case lifecycle, for facilitators and supervisors.",
-)
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service's app; settings from the environment unless given."""
+    return create_service_app(
+        DEFINITION, settings or Settings(), api.ROUTERS,
+        title="Casework service", description="The case lifecycle, for facilitators and supervisors.",
+        bootstrap=bootstrap, rule_statuses=api.RULE_STATUSES,
+    )

@@ -1,11 +1,7 @@
-"""Settings of the casework service (environment, prefix ``RJ_``)."""
+"""Settings of the casework service (environment, prefix ``RJ_``), read once at start-up."""
 
 from shared.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):
     """The casework service's settings; everything shared is inherited."""
-
-
-def load() -> Settings:
-    return Settings()  # type: ignore[call-arg]  # values come from the environment

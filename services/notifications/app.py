@@ -1,16 +1,23 @@
-"""Composition root of the notifications service."""
+"""The notifications service: what it is to the plumbing, and its ASGI app (``create_app``)."""
 
 from __future__ import annotations
 
-from services.notifications import settings
+from fastapi import FastAPI
+
+from services.notifications import api
+from services.notifications.bootstrap import bootstrap
 from services.notifications.projections import PROJECTIONS
+from services.notifications.settings import Settings
 from shared.runtime import ServiceDefinition
 from shared.web.app import create_service_app
 
 DEFINITION = ServiceDefinition(name="notifications", categories=("notification",), projections=PROJECTIONS)
 
-app = create_service_app(
-    DEFINITION, settings.load,
-    title="Notifications service",
-    description="Acknowledgements, updates and Victims' Code deadline reminders.",
-)
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service's app; settings from the environment unless given."""
+    return create_service_app(
+        DEFINITION, settings or Settings(), api.ROUTERS,
+        title="Notifications service", description="Acknowledgements, updates and Victims' Code deadline reminders.",
+        bootstrap=bootstrap, rule_statuses=api.RULE_STATUSES,
+    )

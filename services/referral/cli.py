@@ -1,15 +1,18 @@
-"""`rj agency …`: manage partner agencies' API keys."""
+"""The referral service's ``rj`` verbs: ``rj agency add|revoke|list`` for partner agencies' API keys."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 
-from services.referral import agencies
+from services.referral.adapters import agencies
+from services.referral.settings import Settings
 from shared.db import create_pool
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``agency`` to ``rj``; the chosen verb runs as ``args.run(args, settings)``."""
+    parser = commands.add_parser("agency", help="partner agencies' API keys (add, revoke, list)")
     sub = parser.add_subparsers(dest="agency_command", required=True)
     add = sub.add_parser("add", help="register an agency and print its key (shown once)")
     add.add_argument("name")
@@ -18,6 +21,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     revoke = sub.add_parser("revoke", help="stop an agency's key working")
     revoke.add_argument("agency_id")
     sub.add_parser("list", help="list agencies")
+    parser.set_defaults(service="referral", run=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_run(args, settings.database_url))
 
 
 async def _run(args: argparse.Namespace, database_url: str) -> int:
@@ -44,7 +52,3 @@ async def _run(args: argparse.Namespace, database_url: str) -> int:
         return 2
     finally:
         await pool.close()
-
-
-def run(args: argparse.Namespace, database_url: str) -> int:
-    return asyncio.run(_run(args, database_url))

@@ -1,4 +1,4 @@
-"""Settings of the referral service (environment, prefix ``RJ_``)."""
+"""Settings of the referral service (environment, prefix ``RJ_``), read once at start-up."""
 
 from pydantic import Field
 
@@ -12,7 +12,3 @@ class Settings(ServiceSettings):
         default=90, ge=1, le=3650,
         description="a referral with the same crime reference and victim within this many days is a possible duplicate",
     )
-
-
-def load() -> Settings:
-    return Settings()  # type: ignore[call-arg]  # values come from the environment

@@ -39,7 +39,12 @@ class DataSubject(Contract):
 
 
 class DomainEvent(Contract):
-    """An event's data. ``event_type`` and ``schema_version`` identify the contract."""
+    """An event's data. ``event_type`` and ``schema_version`` identify the contract.
+
+    Each producing service has one base class naming itself, so an event declares only its own
+    fields: ``class ReferralEvent(DomainEvent, producer="referral", category="referral")``, then
+    ``class ReferralWithdrawn(ReferralEvent)``. The event type is the class name unless given.
+    """
 
     event_type: ClassVar[str]
     schema_version: ClassVar[int] = 1
@@ -48,3 +53,10 @@ class DomainEvent(Contract):
     """The stream category the producer appends this event to (``referral``, ``case``…)."""
     personal_data_of: ClassVar[str | None] = None
     """The field holding the DataSubject whose key seals personal fields found outside any subject."""
+
+    def __init_subclass__(cls, *, producer: str | None = None, category: str | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if producer is not None:
+            cls.producer, cls.category = producer, category or producer
+        if "event_type" not in cls.__dict__:
+            cls.event_type = cls.__name__

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
 from uuid import UUID
 
 from pydantic import Field
@@ -11,12 +10,12 @@ from shared.contracts.base import DomainEvent
 from shared.contracts.registry import contract
 
 
-@contract
-class CaseOpened(DomainEvent):
-    event_type: ClassVar[str] = "CaseOpened"
-    producer: ClassVar[str] = "casework"
-    category: ClassVar[str] = "case"
+class CaseEvent(DomainEvent, producer="casework", category="case"):
+    """An event the casework service records, in a ``case-<uuid>`` stream."""
 
+
+@contract
+class CaseOpened(CaseEvent):
     case_id: UUID
     referral_id: UUID
     reference: str = Field(description="human reference, e.g. RJ-2026-000123")

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Literal
 from uuid import UUID
 
 from shared.contracts.base import DomainEvent
 from shared.contracts.registry import contract
 
 
-@contract
-class ReminderRaised(DomainEvent):
-    """A Victims' Code deadline is close and the work it asks for is not done yet."""
+class NotificationEvent(DomainEvent, producer="notifications", category="notification"):
+    """An event the notifications service records, in a ``notification-<uuid>`` stream."""
 
-    event_type: ClassVar[str] = "ReminderRaised"
-    producer: ClassVar[str] = "notifications"
-    category: ClassVar[str] = "notification"
+
+@contract
+class ReminderRaised(NotificationEvent):
+    """A Victims' Code deadline is close and the work it asks for is not done yet."""
 
     notification_id: UUID
     referral_id: UUID

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -74,12 +74,13 @@ class Offence(Contract):
     description: Personal[str | None] = None
 
 
+class ReferralEvent(DomainEvent, producer="referral", category="referral"):
+    """An event the referral service records, in a ``referral-<uuid>`` stream."""
+
+
 @contract
-class ReferralReceived(DomainEvent):
-    event_type: ClassVar[str] = "ReferralReceived"
-    producer: ClassVar[str] = "referral"
-    category: ClassVar[str] = "referral"
-    personal_data_of: ClassVar[str | None] = "victim"  # what happened, and their hopes, are theirs
+class ReferralReceived(ReferralEvent):
+    personal_data_of = "victim"  # what happened, and their hopes, are theirs
 
     referral_id: UUID
     reference: str = Field(description="human reference, e.g. REF-2026-000123")
@@ -98,30 +99,21 @@ class ReferralReceived(DomainEvent):
 
 
 @contract
-class ReferralAcknowledged(DomainEvent):
-    event_type: ClassVar[str] = "ReferralAcknowledged"
-    producer: ClassVar[str] = "referral"
-    category: ClassVar[str] = "referral"
+class ReferralAcknowledged(ReferralEvent):
 
     referral_id: UUID
     channel: Channel
 
 
 @contract
-class ReferralDeclined(DomainEvent):
-    event_type: ClassVar[str] = "ReferralDeclined"
-    producer: ClassVar[str] = "referral"
-    category: ClassVar[str] = "referral"
+class ReferralDeclined(ReferralEvent):
 
     referral_id: UUID
     reason: str
 
 
 @contract
-class ReferralWithdrawn(DomainEvent):
-    event_type: ClassVar[str] = "ReferralWithdrawn"
-    producer: ClassVar[str] = "referral"
-    category: ClassVar[str] = "referral"
+class ReferralWithdrawn(ReferralEvent):
 
     referral_id: UUID
     withdrawn_by: Initiator | Literal["referrer"]
@@ -129,12 +121,9 @@ class ReferralWithdrawn(DomainEvent):
 
 
 @contract
-class OffenderCustodyChanged(DomainEvent):
+class OffenderCustodyChanged(ReferralEvent):
     """A partner agency reports that the offender moved into or out of custody."""
 
-    event_type: ClassVar[str] = "OffenderCustodyChanged"
-    producer: ClassVar[str] = "referral"
-    category: ClassVar[str] = "referral"
 
     referral_id: UUID
     offender: Offender
@@ -142,12 +131,9 @@ class OffenderCustodyChanged(DomainEvent):
 
 
 @contract
-class SentenceDeferred(DomainEvent):
+class SentenceDeferred(ReferralEvent):
     """A court deferred sentence (up to six months): the window for pre-sentence RJ."""
 
-    event_type: ClassVar[str] = "SentenceDeferred"
-    producer: ClassVar[str] = "referral"
-    category: ClassVar[str] = "referral"
 
     referral_id: UUID
     court: str
@@ -155,10 +141,7 @@ class SentenceDeferred(DomainEvent):
 
 
 @contract
-class SentenceRecorded(DomainEvent):
-    event_type: ClassVar[str] = "SentenceRecorded"
-    producer: ClassVar[str] = "referral"
-    category: ClassVar[str] = "referral"
+class SentenceRecorded(ReferralEvent):
 
     referral_id: UUID
     court: str

@@ -148,7 +148,7 @@ class EventStore(Protocol):
         ...
 
     def subscribe(
-        self, after: Position, categories: Sequence[str] | None = None
+        self, after: Position, categories: Sequence[str] | None = None, batch_size: int = 500
     ) -> AsyncIterator[RecordedEvent]:
         """Catch up from ``after`` then follow live: nothing skipped, nothing twice."""
         ...

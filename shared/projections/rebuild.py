@@ -13,8 +13,7 @@ import structlog
 
 from shared.crypto.sealing import OpeningKeys
 from shared.envelope import open_event
-from shared.eventstore.port import Position
-from shared.eventstore.postgres import PostgresEventStore
+from shared.eventstore.port import EventStore, Position
 from shared.projections.apply import apply_once
 from shared.projections.base import Projection, inbox_ddl, inbox_table, lock_key
 
@@ -31,7 +30,7 @@ async def create_tables(conn: asyncpg.Connection, schema: str, projection: Proje
 
 
 async def _replay(
-    conn: asyncpg.Connection, store: PostgresEventStore, schema: str, projection: Projection,
+    conn: asyncpg.Connection, store: EventStore, schema: str, projection: Projection,
     keys: OpeningKeys | None, after: Position,
 ) -> tuple[Position, int]:
     applied = 0
@@ -43,7 +42,7 @@ async def _replay(
 
 
 async def rebuild(
-    pool: asyncpg.Pool, store: PostgresEventStore, schema: str, projection: Projection,
+    pool: asyncpg.Pool, store: EventStore, schema: str, projection: Projection,
     keys: OpeningKeys | None,
 ) -> int:
     """Replay the whole store into fresh tables and swap them in; returns events applied."""

@@ -1,9 +1,11 @@
-"""The FastAPI shell every service shares: lifespan, health, readiness and metrics (D9, D11)."""
+"""The FastAPI shell every service shares: lifespan, health, readiness, metrics and problem
+documents (D9, D11). A service's ``create_app`` hands it its definition, settings and routers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 from uuid import UUID, uuid4
 
 import structlog
@@ -12,9 +14,11 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.commands import RuleBroken
 from shared.logging import configure_logging
 from shared.runtime import ServiceDefinition, ServiceRuntime
 from shared.settings import ServiceSettings
+from shared.web import problems
 
 health = APIRouter(tags=["operations"])
 
@@ -60,24 +64,38 @@ async def bind_correlation(request: Request, call_next):
     return response
 
 
+def service_runtime(request: Request) -> ServiceRuntime:
+    """The running service's plumbing (pool, store, keys), for routes that need it."""
+    return request.app.state.runtime
+
+
+def service_dependencies(request: Request) -> Any:
+    """What the service's ``bootstrap`` built at start-up: its handlers' dependencies."""
+    return request.app.state.dependencies
+
+
 def create_service_app(
     definition: ServiceDefinition,
-    settings_factory: Callable[[], ServiceSettings],
+    settings: ServiceSettings,
     routers: Sequence[APIRouter] = (),
     *,
     title: str,
     description: str = "",
+    bootstrap: Callable[[ServiceRuntime], Any] | None = None,
+    rule_statuses: Mapping[type[RuleBroken], int] | None = None,
     configure: Callable[[FastAPI], None] | None = None,
 ) -> FastAPI:
-    """A service's ASGI app: the runtime starts with the app and stops with it."""
+    """A service's ASGI app. The runtime starts with the app and stops with it; ``bootstrap``
+    builds the service's dependencies from it once; ``rule_statuses`` maps each rule error to the
+    HTTP status its problem document carries."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        settings = settings_factory()
         configure_logging(definition.name, fmt=settings.log_format, level=settings.log_level)
         runtime = ServiceRuntime(definition, settings)
         await runtime.start()
         app.state.runtime = runtime
+        app.state.dependencies = bootstrap(runtime) if bootstrap else None
         try:
             yield
         finally:
@@ -86,6 +104,7 @@ def create_service_app(
     # The API docs' Swagger UI and ReDoc come from the fastapi-offline wheel: no CDN (DESIGN D9).
     app = FastAPIOffline(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.middleware("http")(bind_correlation)
+    problems.install(app, rule_statuses or {})
     app.include_router(health)
     for router in routers:
         app.include_router(router)

@@ -7,6 +7,7 @@ schema says, what is allowed. Nothing else reaches a client as a 5xx page or a s
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -15,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.commands import RuleBroken
 
 PROBLEM_JSON = "application/problem+json"
 _FIELD_IN_MESSAGE = re.compile(r"^(?:Value error, )?([a-z_][a-z0-9_.]*): (.+)$", re.DOTALL)
@@ -74,8 +77,30 @@ def invalid(errors: list[dict[str, Any]], *, detail: str | None = None) -> Probl
                    errors=fields, kind="invalid-request")
 
 
-def install(app: FastAPI) -> None:
-    """Route every error through problem+json."""
+RULE_TITLES = {404: "Not found", 409: "Conflict", 422: "Your request has invalid fields"}
+
+
+def rule_problem(error: RuleBroken, status: int) -> Problem:
+    """A rule's refusal as a problem document: its detail, and the field it names, if any."""
+    detail = f"{error.where}: {error.detail}" if error.where else error.detail
+    errors = None
+    if error.field:
+        path = [*error.path, *error.field.split(".")]
+        errors = [{"field": ".".join(str(p) for p in path if not isinstance(p, int)),
+                   "pointer": error.pointer or "#/" + "/".join(str(p) for p in path),
+                   "problem": error.detail}]
+    kind = re.sub(r"(?<!^)(?=[A-Z])", "-", type(error).__name__).lower()
+    return Problem(status, RULE_TITLES.get(status, "Refused"), detail, errors=errors, kind=kind)
+
+
+def install(app: FastAPI, rule_statuses: Mapping[type[RuleBroken], int]) -> None:
+    """Route every error through problem+json; each rule error with the status the service gives it
+    (a rule error the service did not list is a conflict with the case as it stands: 409)."""
+
+    @app.exception_handler(RuleBroken)
+    async def _rule(request: Request, error: RuleBroken) -> JSONResponse:
+        status = next((rule_statuses[c] for c in type(error).__mro__ if c in rule_statuses), 409)
+        return problem_response(rule_problem(error, status), request.url.path)
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, problem: Problem) -> JSONResponse:

@@ -11,7 +11,6 @@ from playwright.async_api import Browser, async_playwright
 
 from tests.integration.conftest import clean_nats_url  # noqa: F401  (a fixture, shared with integration)
 from tests.servers import serve
-from tests.support import KEK
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -19,10 +18,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
-async def referral_site(fresh_database_url: str, clean_nats_url: str, monkeypatch) -> AsyncIterator[str]:  # noqa: F811
+async def referral_site(fresh_database_url: str, clean_nats_url: str) -> AsyncIterator[str]:  # noqa: F811
     """The base URL of the referral service, running on a fresh database and a clean stream."""
-    env = {"RJ_DATABASE_URL": fresh_database_url, "RJ_NATS_URL": clean_nats_url, "RJ_KEY_ENCRYPTION_KEY": KEK}
-    async with serve("referral", env, monkeypatch) as (base, _app):
+    async with serve("referral", fresh_database_url, clean_nats_url) as (base, _app):
         yield base
 
 

@@ -13,14 +13,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.referral.intake import EXAMPLE
-from shared.cli.system import SERVICES
+from rj.registry import SERVICES
+from services.referral.domain.submission import EXAMPLE
 from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
 from shared.db import create_pool
 from shared.eventstore.postgres import PostgresEventStore
 from tests.support import eventually, record_referral
 
-RJ = [sys.executable, "-m", "shared.cli.main"]
+RJ = [sys.executable, "-m", "rj"]
 
 
 def start(folder: Path) -> subprocess.Popen:

@@ -6,8 +6,8 @@ import asyncio
 import hashlib
 import re
 
-from services.referral import agencies
-from shared.cli.main import main
+from rj.cli import main
+from services.referral.adapters import agencies
 from tests.integration.conftest import runtime_for
 
 

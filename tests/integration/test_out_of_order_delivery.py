@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.referral.projections import ReferralStatus
+from services.referral.projections.referral_status import ReferralStatus
 from shared.contracts.referral import ReferralAcknowledged
 from shared.envelope import Cause, new_event, open_event
 from shared.eventstore.port import Actor

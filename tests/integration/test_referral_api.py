@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from services.referral import agencies
-from services.referral.intake import EXAMPLE
+from services.referral.adapters import agencies
+from services.referral.domain.submission import EXAMPLE
 from shared.contracts.base import ERASED
 
 

@@ -11,8 +11,8 @@ from cloudevents.core.bindings import http as ce_http
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
-from services.referral import agencies
-from services.referral.intake import EXAMPLE
+from services.referral.adapters import agencies
+from services.referral.domain.submission import EXAMPLE
 
 SOURCE = "/thames-valley-police/crm"
 

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import httpx
 
-from services.referral import agencies
-from services.referral.intake import EXAMPLE
+from services.referral.adapters import agencies
+from services.referral.domain.submission import EXAMPLE
 from tests.integration.conftest import runtime_for
 from tests.servers import serve
-from tests.support import KEK, eventually
+from tests.support import eventually
 
 
 async def test_a_posted_referral_reaches_casework_notifications_and_reporting(
-    fresh_database_url, clean_nats_url, monkeypatch
+    fresh_database_url, clean_nats_url
 ):
     others = {name: runtime_for(name, fresh_database_url, clean_nats_url)
               for name in ("casework", "notifications", "reporting")}
     for runtime in others.values():
         await runtime.start()
-    env = {"RJ_DATABASE_URL": fresh_database_url, "RJ_NATS_URL": clean_nats_url, "RJ_KEY_ENCRYPTION_KEY": KEK}
     try:
-        async with serve("referral", env, monkeypatch) as (base, app):
+        async with serve("referral", fresh_database_url, clean_nats_url) as (base, app):
             _, key = await agencies.add(app.state.runtime.pool, "Thames Valley Police")
             async with httpx.AsyncClient(base_url=base) as client:
                 response = await client.post("/api/v1/referrals", json=EXAMPLE,

@@ -10,17 +10,15 @@ from xml.etree import ElementTree
 
 import pytest
 
-from services.referral import agencies
+from services.referral.adapters import agencies
 from tests.servers import serve
-from tests.support import KEK
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "schemathesis"
 
 
 @pytest.mark.timeout(900)
-async def test_the_referral_api_survives_schemathesis(fresh_database_url, clean_nats_url, monkeypatch):
-    env = {"RJ_DATABASE_URL": fresh_database_url, "RJ_NATS_URL": clean_nats_url, "RJ_KEY_ENCRYPTION_KEY": KEK}
-    async with serve("referral", env, monkeypatch) as (base, app):
+async def test_the_referral_api_survives_schemathesis(fresh_database_url, clean_nats_url):
+    async with serve("referral", fresh_database_url, clean_nats_url) as (base, app):
         _, key = await agencies.add(app.state.runtime.pool, "Thames Valley Police")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         process = await asyncio.create_subprocess_exec(

@@ -16,7 +16,7 @@ from shared.envelope import Envelope
 from shared.eventstore.port import Actor
 from shared.messaging.broker import STREAM
 from shared.messaging.cloudevents import subject_for, to_cloudevent
-from shared.messaging.relay import Relay
+from shared.messaging.relay import PostgresCheckpoints, Relay, jetstream_publisher
 from shared.runtime import ServiceDefinition, ServiceRuntime
 from tests.integration.conftest import settings_for
 from tests.support import a_referral, eventually, record_referral
@@ -54,8 +54,9 @@ async def test_a_relay_that_crashed_before_its_checkpoint_resumes_with_nothing_l
     for _ in range(2):
         await refer(referral)
 
-    restarted = Relay(name="referral", schema="referral", categories=["referral"], store=referral.store,
-                      pool=referral.pool, broker=referral.broker)
+    restarted = Relay(name="referral", categories=["referral"], store=referral.store,
+                      checkpoints=PostgresCheckpoints(referral.pool, "referral"),
+                      publish=jetstream_publisher(referral.broker))
     task = asyncio.create_task(restarted.run())
     try:
         await eventually(lambda: _equals(count(system["reporting"], "referral_facts"), 5))

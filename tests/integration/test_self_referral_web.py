@@ -10,12 +10,11 @@ import httpx
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from services.referral.intake import OffenceType
+from services.referral.domain.submission import OffenceType
 from shared.contracts.referral import CriminalJusticeStage
 from shared.envelope import open_event
 from shared.eventstore.port import Actor, Position
 from tests.servers import serve
-from tests.support import KEK
 
 NAME = "Alex Quinton-Morgan"
 VALID = {
@@ -32,9 +31,9 @@ MISTAKES = {**VALID, "email": "alex at example", "phone": "", "offence_date-year
 
 
 @pytest.fixture
-async def web(fresh_database_url, clean_nats_url, monkeypatch):
-    env = {"RJ_DATABASE_URL": fresh_database_url, "RJ_NATS_URL": clean_nats_url, "RJ_KEY_ENCRYPTION_KEY": KEK}
-    async with serve("referral", env, monkeypatch) as (base, app), httpx.AsyncClient(base_url=base) as client:
+async def web(fresh_database_url, clean_nats_url):
+    async with (serve("referral", fresh_database_url, clean_nats_url) as (base, app),
+                httpx.AsyncClient(base_url=base) as client):
         yield client, app.state.runtime
 
 
@@ -145,7 +144,7 @@ async def test_answers_changed_in_the_page_are_refused(web):
 async def test_answers_kept_past_their_lifetime_are_refused(web, monkeypatch):
     client, runtime = web
     signed = signed_answers(await send_form(client, VALID))
-    monkeypatch.setattr("services.referral.web_tokens.ANSWERS_LIFETIME", -1)
+    monkeypatch.setattr("services.referral.web.tokens.ANSWERS_LIFETIME", -1)
     refused = await confirm(client, signed)
     assert refused.status_code == 400
     assert await referrals(runtime) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from shared.cli.main import main
+from rj.cli import main
 from tests.integration.conftest import runtime_for
 from tests.support import record_referral
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from shared.cli.main import main
+from rj.cli import main
 from shared.contracts import known_contracts
 from shared.contracts.export import asyncapi_document, json_schemas
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from services.notifications.domain import acknowledgement_due, add_working_days
+from services.notifications.domain.timings import acknowledgement_due, add_working_days
 
 LONDON = ZoneInfo("Europe/London")
 

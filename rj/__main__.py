@@ -1,0 +1,3 @@
+from rj.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""What the referral handlers need, as ports: built from real adapters by ``bootstrap``, and
+from the in-memory store and fakes by the unit tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from services.referral.adapters.duplicate_index import DuplicateIndex
+from services.referral.adapters.idempotency import IdempotencyKeys
+from services.referral.adapters.references import ReferenceNumbers
+from shared.crypto.sealing import SealingKeys
+from shared.eventstore.port import EventStore
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    store: EventStore
+    keys: SealingKeys
+    idempotency: IdempotencyKeys
+    duplicates: DuplicateIndex
+    references: ReferenceNumbers
+    fingerprint_key: bytes
+    duplicate_window: timedelta = timedelta(days=90)
+    clock: Callable[[], datetime] = field(default=utc_now)

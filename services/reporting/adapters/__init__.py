@@ -1,0 +1,2 @@
+"""The reporting service's SQL that is not a read model (sequences, indexes, timers), each behind a
+small Protocol so that its handlers run on fakes in unit tests."""

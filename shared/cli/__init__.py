@@ -1,1 +1,0 @@
-"""The ``rj`` command: run the whole system on one machine and operate it."""

@@ -1,6 +1,7 @@
-"""What a referrer may send: the request document of the partner API, the CloudEvent
-``rj.referral.submitted.v1`` and the self-referral form alike. Validation happens here, at the
-edge, and every message names the field, what is wrong and what is allowed."""
+"""What a referral must contain: the request document of the partner API, the CloudEvent
+``rj.referral.submitted.v1`` and the self-referral form alike, with the rules each field obeys
+(a UK phone number, a past date, a safe channel for every contact detail given). The edges
+validate against it, and every message names the field, what is wrong and what is allowed."""
 
 from __future__ import annotations
 

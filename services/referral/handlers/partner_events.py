@@ -6,6 +6,8 @@ refusal anywhere records nothing; only then is each recorded, in order."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from uuid import UUID, uuid5
 
@@ -37,14 +39,27 @@ async def record_partner_events(command: RecordPartnerEvents, cause: Cause,
                                 deps: Dependencies) -> list[Submitted | UpdateRecorded]:
     """Check every item against the rules, then record them in order."""
     await _check_all(command, deps)
-    return [await _record(command.agency_id, item, cause, deps) for item in command.items]
+    results = []
+    for item in command.items:
+        with _about(item):  # a rule may still refuse if another request changed the referral meanwhile
+            results.append(await _record(command.agency_id, item, cause, deps))
+    return results
+
+
+@contextmanager
+def _about(item: SentReferral | SentUpdate) -> Iterator[None]:
+    """Place a rule's refusal at the item of the request it was about."""
+    try:
+        yield
+    except RuleBroken as error:
+        raise error.located(f"event {item.id!r}", *item.at) from None
 
 
 async def _check_all(command: RecordPartnerEvents, deps: Dependencies) -> None:
     states: dict[UUID, tuple[ReferralState, set[UUID]]] = {}
     today = deps.clock().date()
     for item in command.items:
-        try:
+        with _about(item):
             if isinstance(item, SentReferral):
                 ensure_may_refer(item.submission, command.agency_id)
                 continue
@@ -57,8 +72,6 @@ async def _check_all(command: RecordPartnerEvents, deps: Dependencies) -> None:
                 continue  # a resend: answered as recorded before, whatever the referral's state now
             decided = decide_update(item.update, state, command.agency_id, today)
             states[referral_id] = REFERRAL.fold(decided, state), recorded
-        except RuleBroken as error:
-            raise error.located(f"event {item.id!r}", *item.at) from None
 
 
 async def _record(agency_id: str, item: SentReferral | SentUpdate, cause: Cause,

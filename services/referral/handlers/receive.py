@@ -58,8 +58,11 @@ async def receive_referral(command: ReceiveReferral, cause: Cause, deps: Depende
                                      agency_id=agency_id, possible_duplicate_of=duplicate_of, received_at=now),
         cause, deps.keys, event_ids=[event_id],
     )
-    if not executed.recorded:  # a concurrent repeat with the same key recorded it first
-        return await _earlier(deps, referral_id)
+    # A concurrent repeat with the same key may have recorded it first: the store then answers our
+    # append of the same event id as a retry, so what was recorded is the only answer to give.
+    earlier = await _earlier(deps, referral_id)
+    if not executed.recorded or (earlier is not None and earlier.reference != reference):
+        return earlier
     result = Submitted(referral_id, reference, event_id, duplicate_of, now, created=True)
     await _index(deps, command, result, print_)
     return result

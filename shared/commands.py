@@ -122,11 +122,13 @@ async def execute(
         new = [await new_event(event, cause, keys, event_id=event_id)
                for event, event_id in zip(decided, ids, strict=True)]
         try:
-            await store.append(stream_id, new, loaded.version)
+            appended = await store.append(stream_id, new, loaded.version)
         except WrongExpectedVersion:
             if attempt == attempts - 1:
                 raise
             continue
+        if appended.replayed:  # a concurrent run of the same command recorded these ids first
+            return Executed(stream_id, [], list(event_ids), recorded=False)
         return Executed(stream_id, decided, [n.event_id for n in new], recorded=True)
     raise AssertionError("unreachable")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services.referral.adapters.duplicate_index import PostgresDuplicateIndex
-from services.referral.adapters.idempotency import PostgresIdempotencyKeys
 from services.referral.adapters.references import PostgresReferenceNumbers
 from services.referral.handlers import Dependencies
 from services.referral.settings import Settings
@@ -19,7 +18,6 @@ def bootstrap(runtime: ServiceRuntime) -> Dependencies:
     assert runtime.keys is not None, "the referral service has key access"
     return Dependencies(
         store=runtime.store, keys=runtime.keys,
-        idempotency=PostgresIdempotencyKeys(runtime.pool),
         duplicates=PostgresDuplicateIndex(runtime.pool),
         references=PostgresReferenceNumbers(runtime.pool),
         fingerprint_key=purpose_key(settings.kek(), "referral duplicate fingerprint"),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
-from uuid import UUID
+from typing import Any, Literal
+from uuid import UUID, uuid5
 
 from pydantic import Field
 
 from shared.contracts.base import Contract, DataSubject, DomainEvent, Personal
-from shared.contracts.registry import contract
+from shared.contracts.registry import contract, upcaster
 
 ReferralSource = Literal[
     "self", "victims_first_hub", "police", "probation_victim_liaison", "prison",
@@ -23,20 +23,22 @@ Channel = Literal["phone", "sms", "email", "letter", "in_person"]
 Initiator = Literal["victim", "offender", "agency"]
 
 
-class Referrer(Contract):
-    """Who made the referral on the victim's behalf (absent for a self-referral)."""
+class Referrer(DataSubject):
+    """Who made the referral on the victim's behalf (absent for a self-referral). The officer or
+    caseworker is a person too: their name and contact details are sealed under their own key."""
 
     organisation: str
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
+    name: Personal[str | None] = None
+    email: Personal[str | None] = None
+    phone: Personal[str | None] = None
 
 
 class ContactPreferences(Contract):
     """How and when it is safe to contact the victim (Victims' Code; DOMAIN rules)."""
 
     channels: tuple[Channel, ...]
-    safe_times: str | None = None
+    safe_times: Personal[str | None] = Field(
+        default=None, description="when contact is safe: it tells where the victim is, so it is sealed")
     may_leave_message: bool = False
     language: str = "English"
     interpreter_needed: bool = False
@@ -81,6 +83,7 @@ class ReferralEvent(DomainEvent, producer="referral", category="referral"):
 @contract
 class ReferralReceived(ReferralEvent):
     personal_data_of = "victim"  # what happened, and their hopes, are theirs
+    schema_version = 2  # 2: the referrer is a data subject (their details sealed)
 
     referral_id: UUID
     reference: str = Field(description="human reference, e.g. REF-2026-000123")
@@ -96,6 +99,18 @@ class ReferralReceived(ReferralEvent):
     hopes: Personal[str | None] = None
     possible_duplicate_of: UUID | None = None
     received_at: datetime
+    request_digest: str | None = Field(
+        default=None, description="keyed digest of the request that made it: a retry under the same "
+                                  "Idempotency-Key matches it, a different body does not")
+
+
+@upcaster("ReferralReceived", 1)
+def _referrer_as_subject(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 kept the referrer's details in clear, without a subject of their own."""
+    if data.get("referrer") is not None:
+        subject = uuid5(UUID(data["referral_id"]), "referrer")
+        data = {**data, "referrer": {**data["referrer"], "subject_id": str(subject)}}
+    return data
 
 
 @contract

@@ -77,6 +77,14 @@ class PostgresKeyStore:
         )
         return {r["subject_id"]: self._wrapper.unwrap(r["subject_id"], r["wrapped_key"]) for r in rows}
 
+    async def discard(self, subject_ids: Iterable[UUID]) -> None:
+        """Remove the keys of subjects a failed request made and nothing recorded: the caller
+        knows no event names them. Unlike ``forget`` this leaves no trace (there was nothing)."""
+        await self._pool.execute(
+            "DELETE FROM keystore.subject_keys WHERE subject_id = ANY($1::uuid[]) AND forgotten_at IS NULL",
+            list(subject_ids),
+        )
+
     async def forget(self, subject_id: UUID, by: str = "system") -> None:
         """Destroy the subject's key; their sealed fields read as erased from now on."""
         await self._pool.execute(

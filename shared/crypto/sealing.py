@@ -29,6 +29,12 @@ class OpeningKeys(Protocol):
     async def keys_for_opening(self, subject_ids: Any) -> dict[UUID, bytes]: ...
 
 
+class DisposableKeys(SealingKeys, Protocol):
+    async def discard(self, subject_ids: Any) -> None:
+        """Remove keys made for subjects nothing was recorded about (not erasure: no trace kept)."""
+        ...
+
+
 def _is_personal(model: type[BaseModel], name: str) -> bool:
     return any(isinstance(m, PersonalData) for m in model.model_fields[name].metadata)
 

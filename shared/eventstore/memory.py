@@ -160,7 +160,7 @@ class InMemoryEventStore:
                 " (a retry must resend exactly the same events to the same stream)"
             )
         return AppendResult(stream_id, tuple(r["stream_version"] for r in found),
-                            tuple(r["global_position"] for r in found))
+                            tuple(r["global_position"] for r in found), replayed=True)
 
     async def read_stream(self, stream_id: str, from_version: int = 0) -> list[RecordedEvent]:
         """The stream's events in version order (empty if it does not exist)."""

@@ -106,11 +106,13 @@ class RecordedEvent:
 
 @dataclass(frozen=True)
 class AppendResult:
-    """Where an append put its events; a retried append returns the original result."""
+    """Where an append put its events; a retried append returns the original result, marked
+    ``replayed`` so the caller knows this append recorded nothing new."""
 
     stream_id: str
     versions: tuple[int, ...]
     positions: tuple[int, ...]
+    replayed: bool = False
 
     @property
     def next_expected_version(self) -> int:

@@ -174,6 +174,7 @@ class PostgresEventStore:
             stream_id,
             tuple(r["stream_version"] for r in ordered),
             tuple(r["global_position"] for r in ordered),
+            replayed=True,
         )
 
     async def _version(self, stream_id: str) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import ClassVar
-from uuid import uuid4
+from uuid import uuid4, uuid5
 
 import pytest
 from pydantic import ValidationError
@@ -87,3 +87,19 @@ def test_every_contract_names_its_producer_and_category():
         assert cls.event_type == event_type
         assert cls.producer in {"referral", "casework", "notifications", "reporting"}
         assert cls.category in {"referral", "case", "notification", "report"}
+
+
+def test_a_version_1_referral_reads_with_its_referrer_as_a_data_subject():
+    referral_id = uuid4()
+    stored = {
+        "referral_id": str(referral_id), "reference": "REF-2026-000001", "source": "police",
+        "referrer": {"organisation": "Thames Valley Police", "name": "PC Jo Evans"},
+        "victim": {"subject_id": str(uuid4()), "name": "Alex Morgan", "contact_preferences": {"channels": ["email"]}},
+        "offence": {"offence_type": "burglary", "area": "Buckinghamshire"},
+        "criminal_justice_stage": "post_sentence", "initiated_by": "victim", "victim_aware_of_referral": True,
+        "received_at": "2026-10-01T09:30:00+00:00",
+    }
+    event = parse("ReferralReceived", 1, stored)
+    assert event.referrer.subject_id == uuid5(referral_id, "referrer")
+    assert (event.referrer.name, event.request_digest) == ("PC Jo Evans", None)
+    assert parse("ReferralReceived", 1, {**stored, "referrer": None}).referrer is None

@@ -35,24 +35,36 @@ def ensure_may_refer(submission: ReferralSubmission, agency_id: str | None) -> N
 
 
 def decide_receive(submission: ReferralSubmission, state: ReferralState, *, referral_id: UUID, reference: str,
-                   agency_id: str | None, possible_duplicate_of: UUID | None,
-                   received_at: datetime) -> list[DomainEvent]:
+                   agency_id: str | None, possible_duplicate_of: UUID | None, received_at: datetime,
+                   request_digest: str | None = None) -> list[DomainEvent]:
     """A referral is received once, into a new stream."""
     ensure_may_refer(submission, agency_id)
     if state.received:
         raise AlreadyReceived(f"referral {state.reference} has already been received")
     return [received(submission, referral_id=referral_id, reference=reference, agency_id=agency_id,
-                     possible_duplicate_of=possible_duplicate_of, received_at=received_at)]
+                     possible_duplicate_of=possible_duplicate_of, received_at=received_at,
+                     request_digest=request_digest)]
+
+
+SUBJECTS = ("victim", "offender", "referrer")
+"""The people a referral names, each a data subject with an id derived from the referral's."""
+
+
+def subjects_of(referral_id: UUID) -> list[UUID]:
+    """The data-subject ids of everyone a referral can name."""
+    return [uuid5(referral_id, role) for role in SUBJECTS]
 
 
 def received(submission: ReferralSubmission, *, referral_id: UUID, reference: str, agency_id: str | None,
-             possible_duplicate_of: UUID | None, received_at: datetime) -> events.ReferralReceived:
+             possible_duplicate_of: UUID | None, received_at: datetime,
+             request_digest: str | None = None) -> events.ReferralReceived:
     """The submission as ``ReferralReceived``; the people's subject ids derive from the referral id."""
     s = submission
     preferences = s.victim.contact_preferences
-    return events.ReferralReceived(
+    return events.ReferralReceived(request_digest=request_digest,
         referral_id=referral_id, reference=reference, source=s.source, agency_id=agency_id,
-        referrer=events.Referrer(**s.referrer.model_dump()) if s.referrer else None,
+        referrer=events.Referrer(subject_id=uuid5(referral_id, "referrer"), **s.referrer.model_dump())
+        if s.referrer else None,
         victim=events.Victim(
             subject_id=uuid5(referral_id, "victim"), **s.victim.model_dump(exclude={"contact_preferences"}),
             contact_preferences=events.ContactPreferences(

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from services.referral.adapters.duplicate_index import DuplicateIndex
-from services.referral.adapters.idempotency import IdempotencyKeys
 from services.referral.adapters.references import ReferenceNumbers
-from shared.crypto.sealing import SealingKeys
+from shared.crypto.sealing import DisposableKeys
 from shared.eventstore.port import EventStore
 
 
@@ -21,8 +20,7 @@ def utc_now() -> datetime:
 @dataclass(frozen=True)
 class Dependencies:
     store: EventStore
-    keys: SealingKeys
-    idempotency: IdempotencyKeys
+    keys: DisposableKeys
     duplicates: DuplicateIndex
     references: ReferenceNumbers
     fingerprint_key: bytes

@@ -9,13 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from services.referral.domain.commands import ReceiveReferral, RecordPartnerEvents, SentReferral, SentUpdate
 from services.referral.domain.decide import decide_update, ensure_may_refer
 from services.referral.domain.state import REFERRAL, ReferralState, referral_stream
 from services.referral.handlers.dependencies import Dependencies
-from services.referral.handlers.receive import NAMESPACE, Submitted, receive_referral
+from services.referral.handlers.receive import (
+    Submitted,
+    receive_referral,
+    recorded_receipt,
+    referral_id_for,
+    request_digest,
+)
 from shared.commands import RuleBroken, execute, load
 from shared.envelope import Cause
 
@@ -32,7 +38,7 @@ def idempotency_key(source: str, event_id: str) -> str:
 
 
 def update_event_id(agency_id: str, item: SentUpdate) -> UUID:
-    return uuid5(NAMESPACE, f"{agency_id}\n{idempotency_key(item.source, item.id)}")
+    return referral_id_for(agency_id, idempotency_key(item.source, item.id))
 
 
 async def record_partner_events(command: RecordPartnerEvents, cause: Cause,
@@ -61,7 +67,7 @@ async def _check_all(command: RecordPartnerEvents, deps: Dependencies) -> None:
     for item in command.items:
         with _about(item):
             if isinstance(item, SentReferral):
-                ensure_may_refer(item.submission, command.agency_id)
+                await _check_referral(command.agency_id, item, deps)
                 continue
             referral_id = item.update.referral_id
             if referral_id not in states:
@@ -71,7 +77,16 @@ async def _check_all(command: RecordPartnerEvents, deps: Dependencies) -> None:
             if update_event_id(command.agency_id, item) in recorded:
                 continue  # a resend: answered as recorded before, whatever the referral's state now
             decided = decide_update(item.update, state, command.agency_id, today)
-            states[referral_id] = REFERRAL.fold(decided, state), recorded
+            # The same event twice in one request is recorded once: the second is its resend.
+            states[referral_id] = REFERRAL.fold(decided, state), recorded | {update_event_id(command.agency_id, item)}
+
+
+async def _check_referral(agency_id: str, item: SentReferral, deps: Dependencies) -> None:
+    """May this agency refer, and is a resent referral the same one it sent before."""
+    ensure_may_refer(item.submission, agency_id)
+    key = idempotency_key(item.source, item.id)
+    digest = request_digest(deps.fingerprint_key, item.submission)
+    await recorded_receipt(deps, referral_id_for(agency_id, key), digest, key)
 
 
 async def _record(agency_id: str, item: SentReferral | SentUpdate, cause: Cause,

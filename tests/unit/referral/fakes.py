@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from services.referral.adapters.duplicate_index import MOST_RECENT
+from services.referral.adapters.references import parts, reference
 from services.referral.domain.duplicates import EarlierReferral
 from services.referral.handlers import Dependencies
 from shared.eventstore.memory import InMemoryEventStore
@@ -23,17 +24,6 @@ NOW = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)
 """The fixed 'now' of every test, after the example's offence date (2026-09-14)."""
 
 FINGERPRINT_KEY = b"f" * 32
-
-
-class FakeIdempotencyKeys:
-    """``referral.idempotency``: (agency, key) bound once to a referral id and a request hash."""
-
-    def __init__(self) -> None:
-        self.bound: dict[tuple[str, str], tuple[UUID, str]] = {}
-
-    async def claim(self, agency_id: str, key: str, request_hash: str, candidate: UUID) -> tuple[UUID, str]:
-        await asyncio.sleep(0)
-        return self.bound.setdefault((agency_id, key), (candidate, request_hash))
 
 
 @dataclass(frozen=True)
@@ -67,15 +57,25 @@ class FakeDuplicateIndex:
 
 
 class FakeReferenceNumbers:
-    """``referral.reference_seq``: one sequence for every year, never reused."""
+    """``referral.reference_seq`` and ``referral.returned_references``: a returned number is
+    handed out again (lowest first) before the sequence moves on."""
 
     def __init__(self, start: int = 1) -> None:
         self._next = start
+        self.returned: set[tuple[int, int]] = set()
 
     async def next(self, year: int) -> str:
         await asyncio.sleep(0)
+        mine = sorted(n for y, n in self.returned if y == year)
+        if mine:
+            self.returned.discard((year, mine[0]))
+            return reference(year, mine[0])
         number, self._next = self._next, self._next + 1
-        return f"REF-{year}-{number:06d}"
+        return reference(year, number)
+
+    async def release(self, value: str) -> None:
+        await asyncio.sleep(0)
+        self.returned.add(parts(value))
 
 
 class InMemoryKeys:
@@ -91,6 +91,11 @@ class InMemoryKeys:
     async def keys_for_opening(self, subject_ids: Iterable[UUID]) -> dict[UUID, bytes]:
         await asyncio.sleep(0)
         return {s: self.keys[s] for s in subject_ids if s in self.keys}
+
+    async def discard(self, subject_ids: Iterable[UUID]) -> None:
+        await asyncio.sleep(0)
+        for subject in subject_ids:
+            self.keys.pop(subject, None)
 
 
 class FixedClock:
@@ -110,7 +115,7 @@ class FixedClock:
 def dependencies(**overrides: Any) -> Dependencies:
     """The referral handlers' ports, all in memory; any of them replaced by keyword."""
     built = Dependencies(
-        store=InMemoryEventStore(), keys=InMemoryKeys(), idempotency=FakeIdempotencyKeys(),
+        store=InMemoryEventStore(), keys=InMemoryKeys(),
         duplicates=FakeDuplicateIndex(), references=FakeReferenceNumbers(), fingerprint_key=FINGERPRINT_KEY,
         clock=FixedClock(),
     )

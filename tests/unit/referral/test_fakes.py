@@ -7,17 +7,10 @@ from uuid import UUID, uuid4
 
 from services.referral.adapters.duplicate_index import MOST_RECENT
 from services.referral.domain.duplicates import EarlierReferral
-from tests.unit.referral.fakes import NOW, FakeDuplicateIndex, FakeIdempotencyKeys, FakeReferenceNumbers, InMemoryKeys
+from tests.unit.referral.fakes import NOW, FakeDuplicateIndex, FakeReferenceNumbers, InMemoryKeys
 
 FIRST = UUID("00000000-0000-4000-8000-000000000001")
 SECOND = UUID("00000000-0000-4000-8000-000000000002")
-
-
-async def test_a_key_is_bound_once_to_the_first_referral_and_request():
-    keys = FakeIdempotencyKeys()
-    assert await keys.claim("tvp", "k", "hash-1", FIRST) == (FIRST, "hash-1")
-    assert await keys.claim("tvp", "k", "hash-2", SECOND) == (FIRST, "hash-1")
-    assert await keys.claim("probation", "k", "hash-2", SECOND) == (SECOND, "hash-2")
 
 
 async def test_duplicates_match_the_crime_reference_in_any_case_and_the_fingerprint_most_recent_first():
@@ -45,9 +38,25 @@ async def test_references_count_up_and_carry_the_year():
     assert [await references.next(2026), await references.next(2027)] == ["REF-2026-000001", "REF-2027-000002"]
 
 
+async def test_a_returned_reference_is_handed_out_again_before_the_sequence_moves_on():
+    references = FakeReferenceNumbers()
+    taken = [await references.next(2026) for _ in range(3)]
+    await references.release(taken[2])
+    await references.release(taken[0])
+    assert [await references.next(2026) for _ in range(3)] == [taken[0], taken[2], "REF-2026-000004"]
+
+
 async def test_each_subject_has_its_own_random_key_which_opens_what_it_sealed():
     keys = InMemoryKeys()
     first, second = await keys.key_for_sealing(FIRST), await keys.key_for_sealing(SECOND)
     assert len(first) == 32 and first != second
     assert await keys.key_for_sealing(FIRST) == first
     assert await keys.keys_for_opening([FIRST, uuid4()]) == {FIRST: first}
+
+
+async def test_discarded_keys_are_gone_and_others_stay():
+    keys = InMemoryKeys()
+    await keys.key_for_sealing(FIRST)
+    second = await keys.key_for_sealing(SECOND)
+    await keys.discard([FIRST, uuid4()])
+    assert await keys.keys_for_opening([FIRST, SECOND]) == {SECOND: second}

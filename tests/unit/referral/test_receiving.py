@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from uuid import UUID, uuid5
 
 import pytest
 
 from services.referral.domain.commands import ReceiveReferral
+from services.referral.domain.decide import subjects_of
 from services.referral.domain.errors import IdempotencyKeyReused, SelfReferralNotByAgency
 from services.referral.domain.state import referral_stream
 from services.referral.handlers import Submitted, handle
+from services.referral.handlers.receive import referral_id_for
 from shared.contracts.base import ERASED
 from shared.envelope import Cause, open_event
 from shared.eventstore.port import Actor
@@ -19,7 +22,8 @@ from tests.unit.referral.examples import AGENCY, OTHER_AGENCY, SELF_REFERRAL, ag
 from tests.unit.referral.fakes import NOW, count_events
 
 PERSONAL_VALUES = ["Alex Morgan", "alex.morgan@example.org", "+447700900123", "HP20 1AA", "Sam Taylor",
-                   "do not mention the offence", "House broken into", "why our house was chosen"]
+                   "do not mention the offence", "House broken into", "why our house was chosen",
+                   "PC Jo Evans", "jo.evans@police.example", "+441632960001", "weekdays after 6pm"]
 
 
 def receive(changes: dict | None = None, key: str | None = "key-1", agency_id: str | None = AGENCY):
@@ -40,7 +44,7 @@ async def test_receiving_records_exactly_one_referral_received_in_the_referrals_
 
 async def test_the_referral_id_stands_for_the_agency_and_its_idempotency_key(deps, cause):
     result = await handle(receive(key="key-7"), cause, deps)
-    assert deps.idempotency.bound[(AGENCY, "key-7")][0] == result.referral_id
+    assert result.referral_id == referral_id_for(AGENCY, "key-7")
     other = await handle(receive(key="key-7", agency_id=OTHER_AGENCY), agency_cause(OTHER_AGENCY), deps)
     assert other.referral_id != result.referral_id
     assert other.created
@@ -53,6 +57,9 @@ async def test_the_victims_personal_fields_are_sealed_in_the_store(deps, cause):
     assert [value for value in PERSONAL_VALUES if value in stored] == []
     assert recorded.data["victim"]["name"]["subject"] == str(uuid5(result.referral_id, "victim"))
     assert recorded.data["offender"]["name"]["subject"] == str(uuid5(result.referral_id, "offender"))
+    assert recorded.data["referrer"]["name"]["subject"] == str(uuid5(result.referral_id, "referrer"))
+    assert recorded.data["victim"]["contact_preferences"]["safe_times"]["subject"] == recorded.data["victim"][
+        "name"]["subject"]
     assert recorded.data["offence"]["crime_reference"] == "43/12345/26"  # not personal: readable
 
 
@@ -93,7 +100,6 @@ async def test_without_a_key_every_request_is_a_new_referral(deps, cause):
 async def test_a_refused_self_referral_by_an_agency_does_not_claim_the_key(deps, cause):
     with pytest.raises(SelfReferralNotByAgency):
         await handle(receive(SELF_REFERRAL), cause, deps)
-    assert deps.idempotency.bound == {}
     assert await count_events(deps.store) == 0
     corrected = await handle(receive(), cause, deps)
     assert corrected.created
@@ -105,7 +111,7 @@ async def test_a_victim_refers_themselves_with_no_agency(deps):
                           Cause.fresh(Actor("user", "anonymous", "victim")), deps)
     [recorded] = await deps.store.read_stream(referral_stream(result.referral_id))
     assert (recorded.data["source"], recorded.data["agency_id"], recorded.data["referrer"]) == ("self", None, None)
-    assert ("self", "form-1") in deps.idempotency.bound
+    assert result.referral_id == referral_id_for("self", "form-1")
 
 
 async def test_twenty_concurrent_identical_submissions_under_one_key_record_one_referral(deps, cause):
@@ -119,6 +125,50 @@ async def test_twenty_concurrent_identical_submissions_under_one_key_all_answer_
     [recorded] = await deps.store.read_stream(referral_stream(results[0].referral_id))
     assert {r.reference for r in results} == {recorded.data["reference"]}
     assert sum(r.created for r in results) == 1
+    # The nineteen that lost the race gave their numbers back: the next referral follows on.
+    assert (await handle(receive(key="key-2"), cause, deps)).reference == "REF-2026-000002"
+
+
+class FailingAppends:
+    """The in-memory store, failing the next appends as a dropped database connection would."""
+
+    def __init__(self, store, failures: int = 1):
+        self._store, self.failures = store, failures
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    async def append(self, *args, **kwargs):
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionResetError("the database went away")
+        return await self._store.append(*args, **kwargs)
+
+
+async def test_a_request_that_fails_to_record_leaves_its_key_free_for_a_corrected_body(deps, cause):
+    failing = replace(deps, store=FailingAppends(deps.store))
+    with pytest.raises(ConnectionResetError):
+        await handle(receive(), cause, failing)
+    corrected = await handle(receive({"hopes": "To be heard."}), cause, failing)
+    assert corrected.created and corrected.reference == "REF-2026-000001"  # the number was given back
+    assert await count_events(deps.store) == 1
+
+
+async def test_a_failed_request_without_a_key_leaves_no_data_subject_keys_behind(deps, cause):
+    failing = replace(deps, store=FailingAppends(deps.store))
+    with pytest.raises(ConnectionResetError):
+        await handle(receive(key=None), cause, failing)
+    assert deps.keys.keys == {}
+
+
+async def test_a_failed_request_with_a_key_keeps_its_subject_keys_for_the_retry(deps, cause):
+    failing = replace(deps, store=FailingAppends(deps.store))
+    with pytest.raises(ConnectionResetError):
+        await handle(receive(), cause, failing)
+    made = dict(deps.keys.keys)
+    retried = await handle(receive(), cause, failing)
+    assert set(made) == set(subjects_of(retried.referral_id)) & set(deps.keys.keys)
+    assert all(deps.keys.keys[s] == k for s, k in made.items())
 
 
 async def test_a_second_referral_of_the_same_crime_and_victim_within_the_window_is_a_possible_duplicate(

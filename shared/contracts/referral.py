@@ -129,10 +129,12 @@ class ReferralDeclined(ReferralEvent):
 
 @contract
 class ReferralWithdrawn(ReferralEvent):
+    personal_data_of = "victim_subject_id"  # a referrer's reason is free text about the victim
 
     referral_id: UUID
     withdrawn_by: Initiator | Literal["referrer"]
-    reason: str | None = None
+    reason: Personal[str | None] = None
+    victim_subject_id: UUID | None = Field(default=None, description="whose key seals the reason")
 
 
 @contract
@@ -158,7 +160,10 @@ class SentenceDeferred(ReferralEvent):
 @contract
 class SentenceRecorded(ReferralEvent):
 
+    personal_data_of = "offender_subject_id"  # a sentence is criminal-offence data about the offender
+
     referral_id: UUID
     court: str
     sentenced_on: date
-    outcome: str
+    outcome: Personal[str]
+    offender_subject_id: UUID | None = Field(default=None, description="whose key seals the outcome")

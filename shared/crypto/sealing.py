@@ -40,9 +40,12 @@ def _is_personal(model: type[BaseModel], name: str) -> bool:
 
 
 def _default_subject(event: BaseModel) -> UUID | None:
-    """Whose are the personal fields outside any DataSubject (``personal_data_of`` names it)."""
+    """Whose are the personal fields outside any DataSubject: ``personal_data_of`` names the field
+    holding that DataSubject, or holding the subject's id."""
     holder = getattr(type(event), "personal_data_of", None)
     owner = getattr(event, holder, None) if holder else None
+    if isinstance(owner, UUID):
+        return owner
     return owner.subject_id if isinstance(owner, DataSubject) else None
 
 

@@ -92,7 +92,8 @@ def _update_event(update: PartnerUpdate, today: date) -> DomainEvent:
     match update:
         case WithdrawReferral():
             return events.ReferralWithdrawn(referral_id=update.referral_id, withdrawn_by="referrer",
-                                            reason=update.reason)
+                                            reason=update.reason,
+                                            victim_subject_id=uuid5(update.referral_id, "victim"))
         case ChangeCustody():
             offender = events.Offender(subject_id=uuid5(update.referral_id, "offender"),
                                        custody_status=update.custody_status, establishment=update.establishment)
@@ -104,7 +105,8 @@ def _update_event(update: PartnerUpdate, today: date) -> DomainEvent:
                                            deferred_until=update.deferred_until)
         case RecordSentence():
             return events.SentenceRecorded(referral_id=update.referral_id, court=update.court,
-                                           sentenced_on=update.sentenced_on, outcome=update.outcome)
+                                           sentenced_on=update.sentenced_on, outcome=update.outcome,
+                                           offender_subject_id=uuid5(update.referral_id, "offender"))
     raise TypeError(f"no event for {type(update).__name__}")
 
 

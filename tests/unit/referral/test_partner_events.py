@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 import pytest
 
@@ -30,7 +30,7 @@ from services.referral.handlers import Submitted, UpdateRecorded, handle
 from services.referral.handlers.partner_events import update_event_id
 from services.referral.handlers.receive import referral_id_for
 from shared.contracts import referral as events
-from shared.envelope import new_event
+from shared.envelope import new_event, open_event
 from shared.eventstore.port import WrongExpectedVersion
 from tests.unit.referral.examples import AGENCY, OTHER_AGENCY, SELF_REFERRAL, SOURCE, agency_cause, submission
 from tests.unit.referral.fakes import NOW, count_events, dependencies
@@ -84,6 +84,18 @@ async def test_a_batch_of_updates_is_recorded_in_order(deps, cause):
     assert results == [UpdateRecorded(referral_id, created=True)] * 3
     assert await types_in(deps, referral_id) == [
         "ReferralReceived", "OffenderCustodyChanged", "SentenceDeferred", "SentenceRecorded"]
+
+
+async def test_free_text_about_people_in_updates_is_sealed_under_their_keys(deps, cause):
+    referral_id = await a_referral(deps)
+    await handle(batch(custody(referral_id), sentencing(referral_id), withdrawal(referral_id)), cause, deps)
+    custody_changed, sentenced, withdrawn = (await deps.store.read_stream(referral_stream(referral_id)))[1:]
+    stored = str([custody_changed.data, sentenced.data, withdrawn.data])
+    assert [v for v in ("HMP Bullingdon", "community order", "victim declined") if v in stored] == []
+    assert sentenced.data["outcome"]["subject"] == str(uuid5(referral_id, "offender"))
+    assert withdrawn.data["reason"]["subject"] == str(uuid5(referral_id, "victim"))
+    opened = await open_event(sentenced, deps.keys)
+    assert opened.event.outcome == "community order"
 
 
 async def test_an_update_is_recorded_under_an_id_derived_from_its_source_and_id(deps, cause):

@@ -176,7 +176,8 @@ def test_another_agency_learns_nothing_of_a_withdrawal():
 
 def test_a_withdrawal_becomes_referral_withdrawn_by_the_referrer():
     assert decide_update(withdraw(), given(a_received()), AGENCY, TODAY) == [
-        events.ReferralWithdrawn(referral_id=REFERRAL_ID, withdrawn_by="referrer", reason="victim moved away"),
+        events.ReferralWithdrawn(referral_id=REFERRAL_ID, withdrawn_by="referrer", reason="victim moved away",
+                                 victim_subject_id=uuid5(REFERRAL_ID, "victim")),
     ]
 
 
@@ -199,7 +200,7 @@ def test_a_deferral_becomes_sentence_deferred():
 def test_a_sentence_becomes_sentence_recorded():
     assert decide_update(sentence(), given(a_received()), AGENCY, TODAY) == [
         events.SentenceRecorded(referral_id=REFERRAL_ID, court="Aylesbury Crown Court", sentenced_on=SENTENCED_ON,
-                                outcome="community order"),
+                                outcome="community order", offender_subject_id=uuid5(REFERRAL_ID, "offender")),
     ]
 
 

@@ -12,3 +12,10 @@ class Settings(ServiceSettings):
         default=90, ge=1, le=3650,
         description="a referral with the same crime reference and victim within this many days is a possible duplicate",
     )
+    key_failure_limit: int = Field(
+        default=10, ge=1, le=10_000,
+        description="wrong or missing API keys from one address within the window before it gets 429s",
+    )
+    key_failure_window_seconds: float = Field(
+        default=60.0, gt=0, le=86_400, description="the window of key_failure_limit, in seconds",
+    )

@@ -18,7 +18,7 @@ from shared.commands import RuleBroken
 from shared.logging import configure_logging
 from shared.runtime import ServiceDefinition, ServiceRuntime
 from shared.settings import ServiceSettings
-from shared.web import problems
+from shared.web import problems, security
 
 health = APIRouter(tags=["operations"])
 
@@ -110,4 +110,5 @@ def create_service_app(
         app.include_router(router)
     if configure:
         configure(app)
+    security.install(app)  # outermost: every response, errors included, gets the security headers
     return app

@@ -37,9 +37,14 @@ async def web(fresh_database_url, clean_nats_url):
         yield client, app.state.runtime
 
 
+def csrf_token(page: httpx.Response) -> str:
+    """The CSRF token the service put in the page's forms (signed for the visitor's cookie)."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
 async def send_form(client: httpx.AsyncClient, answers: dict) -> httpx.Response:
-    await client.get("/refer/form")  # sets the CSRF cookie
-    return await client.post("/refer/form", data={**answers, "csrf_token": client.cookies["rj_refer_csrf"]})
+    form = await client.get("/refer/form")  # sets the CSRF cookie
+    return await client.post("/refer/form", data={**answers, "csrf_token": csrf_token(form)})
 
 
 def signed_answers(page: httpx.Response) -> str:
@@ -47,7 +52,8 @@ def signed_answers(page: httpx.Response) -> str:
 
 
 async def confirm(client: httpx.AsyncClient, signed: str) -> httpx.Response:
-    return await client.post("/refer/confirm", data={"answers": signed, "csrf_token": client.cookies["rj_refer_csrf"]})
+    token = csrf_token(await client.get("/refer/form"))
+    return await client.post("/refer/confirm", data={"answers": signed, "csrf_token": token})
 
 
 async def referrals(runtime) -> list:
@@ -121,7 +127,8 @@ async def test_sending_the_same_answers_twice_records_one_referral(web):
 async def test_changing_an_answer_brings_back_the_form_filled_in(web):
     client, _ = web
     signed = signed_answers(await send_form(client, VALID))
-    page = await client.post("/refer/change", data={"answers": signed, "csrf_token": client.cookies["rj_refer_csrf"]})
+    token = csrf_token(await client.get("/refer/form"))
+    page = await client.post("/refer/change", data={"answers": signed, "csrf_token": token})
     assert page.status_code == 200
     assert f'value="{NAME}"' in page.text and 'value="07700 900123"' in page.text
     assert re.search(r'value="sms" checked', page.text) and 'value="2025"' in page.text

@@ -1,8 +1,10 @@
 """The victim's self-referral form (/refer): start page, one form, check answers, confirmation.
 
 Nothing is kept until the victim confirms: between pages the validated answers travel in a hidden
-field, signed so that a changed value is refused. Every POST carries a CSRF token (double-submit
-cookie). Personal data never goes into a URL or a log, and no page that shows answers is cached."""
+field, signed so that a changed value is refused. Every POST must come from our own pages: a
+cross-site ``Origin`` or ``Sec-Fetch-Site`` is refused with 403, and the form's CSRF token must be
+the one the service signed for the visitor's cookie (tokens.py). Personal data never goes into a
+URL or a log, and no page that shows answers is cached."""
 
 from __future__ import annotations
 
@@ -18,10 +20,11 @@ from services.referral.domain.commands import ReceiveReferral
 from services.referral.domain.errors import IdempotencyKeyReused
 from services.referral.handlers import handle
 from services.referral.web.form import checked, error_summary, form_values, to_values, uk_phone, validate
-from services.referral.web.tokens import CSRF_COOKIE, csrf_ok, csrf_token, opened_answers, sign_answers
+from services.referral.web.tokens import CSRF_COOKIE, csrf_ok, csrf_token, opened_answers, sign_answers, visitor
 from shared.envelope import Cause
 from shared.eventstore.port import Actor
 from shared.web.app import service_dependencies
+from shared.web.security import cross_site
 from shared.web.templating import templates
 
 router = APIRouter(prefix="/refer", include_in_schema=False)
@@ -40,10 +43,10 @@ PAGES.env.filters |= {"uk_phone": uk_phone, "long_date": long_date}
 
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page with the CSRF cookie set and nothing cached: most pages show what the victim typed."""
-    token = csrf_token(request)
-    response = PAGES.TemplateResponse(request, name, {"csrf_token": token, **context}, status_code=status_code)
+    response = PAGES.TemplateResponse(request, name, {"csrf_token": csrf_token(request), **context},
+                                      status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
-    response.set_cookie(CSRF_COOKIE, token, path="/refer", httponly=True, samesite="strict",
+    response.set_cookie(CSRF_COOKIE, visitor(request), path="/refer", httponly=True, samesite="strict",
                         secure=request.url.scheme == "https")
     return response
 
@@ -55,6 +58,10 @@ def form_page(request: Request, values: dict[str, Any], errors: dict[str, str] |
 
 def refused(request: Request) -> HTMLResponse:
     return page(request, "refused.html", status_code=400)
+
+
+def from_another_site(request: Request) -> HTMLResponse:
+    return page(request, "cross_site.html", status_code=403)
 
 
 @router.get("")
@@ -69,6 +76,8 @@ async def blank_form(request: Request) -> HTMLResponse:
 
 @router.post("/form")
 async def check_answers(request: Request) -> HTMLResponse:
+    if cross_site(request):
+        return from_another_site(request)
     form = await request.form()
     if not csrf_ok(request, form):
         return refused(request)
@@ -81,12 +90,16 @@ async def check_answers(request: Request) -> HTMLResponse:
 
 @router.post("/change")
 async def change_answers(request: Request) -> HTMLResponse:
+    if cross_site(request):
+        return from_another_site(request)
     body = opened_answers(request, await request.form())
     return form_page(request, to_values(body["answers"])) if body else refused(request)
 
 
 @router.post("/confirm")
 async def confirm(request: Request) -> Response:
+    if cross_site(request):
+        return from_another_site(request)
     body = opened_answers(request, await request.form())
     if body is None:
         return refused(request)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rj import ops
+from rj import ops, users
 from rj.registry import SERVICES
 from rj.system import data_dir, service_settings
 from rj.up import up
@@ -30,6 +30,7 @@ def parser() -> argparse.ArgumentParser:
     contracts.add_argument("--out", default="contracts", help="folder to write to (default: ./contracts)")
     verify = commands.add_parser("verify", help="check the event store's hash chains (an auditor's proof)")
     verify.add_argument("--stream", help="only this stream, e.g. referral-<uuid>")
+    users.add_commands(commands)
     for service in SERVICES.values():
         if service.commands:
             service.commands(commands)
@@ -52,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
             return ops.rebuild(folder, args.service, args.projection)
         case "dead-letters":
             return ops.dead_letters(folder, args.service, args.redrive)
+        case "user":
+            return users.run(args, folder)
         case "verify":
             return ops.verify(folder, args.stream)
         case "contracts":

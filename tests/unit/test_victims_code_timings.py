@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from services.notifications.domain.timings import acknowledgement_due, add_working_days
+from services.notifications.domain.timings import acknowledgement_due
+from shared.workingdays import add_working_days
 
 LONDON = ZoneInfo("Europe/London")
 

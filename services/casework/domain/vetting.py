@@ -1,0 +1,58 @@
+"""Finding the victim's identifying details in text meant for the offender's side: the most
+serious failure the service could have is to carry where a victim lives to the person who harmed
+them, so the check errs on the side of refusing."""
+
+from __future__ import annotations
+
+import re
+
+MIN_PART = 4
+"""Shorter address parts (a house number, "Flat") say nothing alone."""
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.casefold()).strip()
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _phone_forms(phone: str) -> set[str]:
+    """A UK number as it may be written: +44 7700 900123, 07700900123, 7700 900123."""
+    digits = _digits(phone)
+    national = digits[2:] if digits.startswith("44") else digits.lstrip("0")
+    return {national, "0" + national, "44" + national} if len(national) >= 9 else set()
+
+
+def found_details(text: str, details: tuple[str, ...]) -> list[str]:
+    """Which of ``details`` (email, phone, postcode, address lines) appear in ``text``, however
+    spaced or cased; a phone number in any of its written forms."""
+    plain, digits, compact = _squash(text), _digits(text), _squash(text).replace(" ", "")
+    found = []
+    for detail in details:
+        if any(form in digits for form in _phone_forms(detail)):
+            found.append(detail)
+            continue
+        parts = [p.strip() for p in re.split(r"[,\n]", detail)]
+        for part in (_squash(p) for p in parts):
+            if len(part) >= MIN_PART and (part in plain or part.replace(" ", "") in compact):
+                found.append(detail)
+                break
+    return found
+
+
+def describe(found: list[str]) -> str:
+    """Name what was found without repeating all of it in an error that may be logged."""
+    kinds = sorted({_kind(detail) for detail in found})
+    return ", ".join(kinds)
+
+
+def _kind(detail: str) -> str:
+    if "@" in detail:
+        return "email address"
+    if len(_digits(detail)) >= 9:
+        return "phone number"
+    if re.fullmatch(r"[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}", detail.strip()):
+        return "postcode"
+    return "address or name"

@@ -43,7 +43,24 @@ def problem_response(problem: Problem, instance: str) -> JSONResponse:
         body["detail"] = problem.detail
     if problem.errors is not None:
         body["errors"] = problem.errors
-    return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_JSON, headers=problem.headers)
+    return JSONResponse(_encodable(body), status_code=problem.status, media_type=PROBLEM_JSON,
+                        headers=problem.headers)
+
+
+def _encodable(value: Any) -> Any:
+    """The document with any lone surrogate (a field name a client sent as ``\\ud800``) written out
+    as its escape: UTF-8 cannot encode one, and the refusal must not fail where the request did."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
 
 
 def field_errors(errors: list[dict[str, Any]], *, drop_prefix: tuple[str, ...] = ("body",)) -> list[dict[str, Any]]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from services.referral.api.auth import ReadsReferrals, WritesReferrals
@@ -17,9 +19,35 @@ from services.referral.domain.submission import ReferralSubmission
 from services.referral.handlers import Submitted, handle
 from services.referral.projections.referral_status import status_of
 from shared.web.app import service_runtime
+from shared.web.limits import ensure_shallow_json
 from shared.web.problems import Problem
 
-router = APIRouter(prefix="/api/v1", tags=["referrals"])
+JSON = "application/json"
+
+
+class JsonBodyRoute(APIRoute):
+    """A route whose body is JSON: any other media type is a 415, and a body nested too deeply a
+    400, both decided before FastAPI parses it (its parser recurses once per level of nesting)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        answer = super().get_route_handler()
+
+        async def checked(request: Request) -> Response:
+            if request.method in ("POST", "PUT", "PATCH"):
+                media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+                if media_type != JSON:
+                    raise Problem(415, "Unsupported media type",
+                                  f"Content-Type {media_type or '(none)'!r} is not accepted: send {JSON}",
+                                  kind="unsupported-media-type")
+                ensure_shallow_json(await request.body())  # read once: FastAPI reads the same copy
+            return await answer(request)
+
+        return checked
+
+
+router = APIRouter(prefix="/api/v1", tags=["referrals"], route_class=JsonBodyRoute)
+WRITE_PROBLEMS = {**PROBLEMS, 415: {"description": f"The body is not {JSON}",
+                                    "content": {"application/problem+json": {}}}}
 
 
 class ReferralAccepted(BaseModel):
@@ -38,7 +66,7 @@ class ReferralStatusOut(BaseModel):
     updated_at: datetime
 
 
-@router.post("/referrals", status_code=201, response_model=ReferralAccepted, responses=PROBLEMS,
+@router.post("/referrals", status_code=201, response_model=ReferralAccepted, responses=WRITE_PROBLEMS,
              summary="Refer a victim to the restorative justice service")
 async def post_referral(
     request: Request,

@@ -6,13 +6,12 @@ the same model is the command the rules decide on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
 
-from services.referral.domain.submission import PastDate, ReferralSubmission, Strict, Text
+from services.referral.domain.submission import DateText, PastDate, ReferralSubmission, Strict, Text
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,9 @@ class DeferSentence(Strict):
 
     referral_id: UUID
     court: Text
-    deferred_until: date = Field(description="the date sentence was deferred to (at most six months ahead)")
+    # Its range (after today, at most six months ahead) is a rule, decided with the day it is judged on.
+    deferred_until: DateText = Field(description="YYYY-MM-DD, the date sentence was deferred to: after today"
+                                                 " and at most six months ahead")
 
 
 class RecordSentence(Strict):

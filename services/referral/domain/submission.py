@@ -1,7 +1,11 @@
 """What a referral must contain: the request document of the partner API, the CloudEvent
 ``rj.referral.submitted.v1`` and the self-referral form alike, with the rules each field obeys
 (a UK phone number, a past date, a safe channel for every contact detail given). The edges
-validate against it, and every message names the field, what is wrong and what is allowed."""
+validate against it, and every message names the field, what is wrong and what is allowed.
+
+Every string is one PostgreSQL can store as text (no NUL, no lone surrogate), every yes/no is a
+JSON boolean and every date is written as text and plausible: what is refused here is refused at
+every edge alike, before anything is recorded."""
 
 from __future__ import annotations
 
@@ -10,7 +14,17 @@ from datetime import date
 from typing import Annotated, Literal
 
 import phonenumbers
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from shared.contracts.referral import Channel, CriminalJusticeStage, Initiator, ReferralSource
 
@@ -20,6 +34,36 @@ OffenceType = Literal[
     "drug_offence", "weapons_possession", "road_traffic", "other",
 ]
 UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
+
+
+EARLIEST = date(1900, 1, 1)  # no date a referral speaks of is older; anything before is a typo
+
+
+def text_problem(value: str) -> str | None:
+    """Why PostgreSQL could not keep ``value`` as text, if it could not: a NUL character, or a lone
+    UTF-16 surrogate (JSON can carry one as an escape, ``\\ud800``, though it is no character)."""
+    if "\x00" in value:
+        return "contains a NUL character (\\u0000); remove it"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains malformed Unicode (a lone surrogate such as \\ud800); send valid UTF-8 text"
+    return None
+
+
+def storable(value: object) -> object:
+    """Refuse text PostgreSQL cannot keep. Left alone, it would fail only when the event is
+    stored, as a 500; refused here, the field is named."""
+    if isinstance(value, str) and (problem := text_problem(value)):
+        raise PydanticCustomError("unstorable_text", problem)
+    return value  # not text: the field's own type says what is wrong with it
+
+
+def _written_date(value: object) -> object:
+    """A date comes as text (YYYY-MM-DD): a number would otherwise be read as seconds since 1970."""
+    if not isinstance(value, str | date):
+        raise PydanticCustomError("date_type", "must be a date written as YYYY-MM-DD")
+    return value
 
 
 def _uk_phone(value: str) -> str:
@@ -41,25 +85,35 @@ def _postcode(value: str) -> str:
     return f"{compact[:-3]} {compact[-3:]}"
 
 
-def _not_in_future(value: date | None) -> date | None:
+def _plausible_past(value: date | None) -> date | None:
     if value is not None and value > date.today():
         raise ValueError("must be today or in the past")
+    if value is not None and value < EARLIEST:
+        raise ValueError(f"must be on or after {EARLIEST.isoformat()}")
     return value
 
 
-def _plausible_birth(value: date | None) -> date | None:
-    _not_in_future(value)
-    if value is not None and value.year < 1900:
-        raise ValueError("must be after 1900")
+def _boolean(value: object) -> object:
+    """Yes or no is a JSON boolean: "yes", "true" or 1 might mean it, or might be a mistake."""
+    if not isinstance(value, bool):
+        raise PydanticCustomError("bool_type", "must be true or false (a JSON boolean, not text or a number)")
     return value
 
 
-UKPhone = Annotated[str, Field(max_length=30), AfterValidator(_uk_phone)]
-Postcode = Annotated[str, Field(max_length=10), AfterValidator(_postcode)]
-PastDate = Annotated[date, AfterValidator(_not_in_future)]
-BirthDate = Annotated[date, AfterValidator(_plausible_birth)]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-LongText = Annotated[str, Field(min_length=1, max_length=4000)]
+_STORABLE = BeforeValidator(storable)
+_AS_TEXT = BeforeValidator(_written_date)
+_PLAUSIBLE = {"formatMinimum": EARLIEST.isoformat()}  # the bound a JSON Schema can state; "not after today" is in words
+UKPhone = Annotated[str, _STORABLE, Field(max_length=30), AfterValidator(_uk_phone)]
+Postcode = Annotated[str, _STORABLE, Field(max_length=10), AfterValidator(_postcode)]
+Email = Annotated[EmailStr, _STORABLE]
+DateText = Annotated[date, _AS_TEXT]
+PastDate = Annotated[date, _AS_TEXT, AfterValidator(_plausible_past), Field(
+    description=f"YYYY-MM-DD, on or after {EARLIEST.isoformat()} and not after today",
+    json_schema_extra=_PLAUSIBLE)]
+BirthDate = PastDate
+Boolean = Annotated[StrictBool, BeforeValidator(_boolean)]
+Text = Annotated[str, _STORABLE, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, _STORABLE, Field(min_length=1, max_length=4000)]
 
 
 class Strict(BaseModel):
@@ -71,24 +125,24 @@ class Strict(BaseModel):
 class ReferrerIn(Strict):
     organisation: Text
     name: Text | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: UKPhone | None = None
 
 
 class ContactPreferencesIn(Strict):
     channels: list[Channel] = Field(min_length=1, description="ways it is safe to contact the victim")
     safe_times: Text | None = Field(default=None, description="when contact is safe, e.g. 'weekdays after 6pm'")
-    may_leave_message: bool = False
+    may_leave_message: Boolean = False
     language: Text = "English"
-    interpreter_needed: bool = False
+    interpreter_needed: Boolean = False
 
 
 class VictimIn(Strict):
     name: Text
     date_of_birth: BirthDate | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: UKPhone | None = None
-    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    address: Annotated[str, _STORABLE, Field(min_length=1, max_length=500)] | None = None
     postcode: Postcode | None = None
     safe_contact_notes: LongText | None = None
     access_needs: LongText | None = None
@@ -113,7 +167,8 @@ class VictimIn(Strict):
 
 
 class OffenceIn(Strict):
-    crime_reference: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9/\-]+$")] | None = None
+    crime_reference: Annotated[str, _STORABLE, Field(min_length=1, max_length=40,
+                                                      pattern=r"^[A-Za-z0-9/\-]+$")] | None = None
     offence_type: OffenceType
     offence_date: PastDate | None = None
     area: Text
@@ -123,7 +178,7 @@ class OffenceIn(Strict):
 class OffenderIn(Strict):
     name: Text | None = None
     date_of_birth: BirthDate | None = None
-    known_to_victim: bool | None = None
+    known_to_victim: Boolean | None = None
     custody_status: Literal["in_community", "in_custody", "on_licence", "unknown"] = "unknown"
     establishment: Text | None = None
 
@@ -161,7 +216,7 @@ class ReferralSubmission(Strict):
     offender: OffenderIn | None = None
     criminal_justice_stage: CriminalJusticeStage
     initiated_by: Initiator
-    victim_aware_of_referral: bool
+    victim_aware_of_referral: Boolean
     hopes: LongText | None = None
 
     @model_validator(mode="after")

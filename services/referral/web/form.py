@@ -165,6 +165,8 @@ def _explain(error: dict) -> tuple[str, str]:
     verb = "Select" if question.kind in ("choice", "yes_no", "many") else "Enter"
     if kind in ("missing", "string_too_short", "too_short", "literal_error"):
         return field, f"{verb} {question.what}"
+    if kind == "unstorable_text":  # a NUL or broken character, pasted or sent by a script
+        return field, f"{question.what.capitalize()} contains characters we cannot accept; remove any hidden characters"
     if kind == "string_too_long":
         return field, f"{question.what.capitalize()} must be {error['ctx']['max_length']} characters or fewer"
     if question.kind == "date":

@@ -103,3 +103,42 @@ def test_an_offence_date_in_the_future_is_refused():
 
 def test_an_offence_today_is_accepted():
     assert submission({"offence.offence_date": date.today().isoformat()}).offence.offence_date == date.today()
+
+
+# -- hostile input: text PostgreSQL cannot store, booleans that are not, implausible dates ----------
+@pytest.mark.parametrize("bad", ["\x00", "Alex\x00Morgan", "\ud800", "Alex\udfff"])
+@pytest.mark.parametrize("field", ["victim.name", "hopes", "offence.area", "victim.email", "referrer.organisation",
+                                   "victim.address", "offence.crime_reference", "victim.postcode", "victim.phone"])
+def test_text_postgresql_cannot_store_is_refused_naming_the_field(field, bad):
+    [(location, message)] = refusal({field: bad})
+    assert location == tuple(field.split("."))
+    assert "NUL" in message or "lone surrogate" in message
+
+
+@pytest.mark.parametrize("fake", ["yes", "true", "True", 1, 0, "no", "false"])
+@pytest.mark.parametrize("field", ["victim_aware_of_referral", "offender.known_to_victim",
+                                   "victim.contact_preferences.may_leave_message",
+                                   "victim.contact_preferences.interpreter_needed"])
+def test_a_yes_or_no_must_be_a_json_boolean(field, fake):
+    [(location, message)] = refusal({field: fake})
+    assert location == tuple(field.split("."))
+    assert message == "must be true or false (a JSON boolean, not text or a number)"
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("offence.offence_date", "1899-12-31", "Value error, must be on or after 1900-01-01"),
+    ("victim.date_of_birth", "1850-06-01", "Value error, must be on or after 1900-01-01"),
+    ("offender.date_of_birth", (date.today() + timedelta(days=1)).isoformat(),
+     "Value error, must be today or in the past"),
+    ("offence.offence_date", 1700000000, "must be a date written as YYYY-MM-DD"),
+    ("victim.date_of_birth", 19840302.0, "must be a date written as YYYY-MM-DD"),
+])
+def test_implausible_dates_are_refused(field, value, message):
+    assert refusal({field: value}) == [(tuple(field.split(".")), message)]
+
+
+def test_the_earliest_date_is_accepted_and_the_bounds_are_in_the_schema():
+    assert submission({"offence.offence_date": "1900-01-01"}).offence.offence_date == date(1900, 1, 1)
+    schema = ReferralSubmission.model_json_schema()["$defs"]["OffenceIn"]["properties"]["offence_date"]
+    [given, _none] = schema["anyOf"]
+    assert given["formatMinimum"] == "1900-01-01" and "not after today" in given["description"]

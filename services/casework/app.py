@@ -5,13 +5,16 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.casework import api
+from services.casework.adapters import MIGRATIONS
 from services.casework.bootstrap import bootstrap
+from services.casework.handlers.reactions import REACTIONS
 from services.casework.projections import PROJECTIONS
 from services.casework.settings import Settings
 from shared.runtime import ServiceDefinition
 from shared.web.app import create_service_app
 
-DEFINITION = ServiceDefinition(name="casework", categories=("case",), projections=PROJECTIONS)
+DEFINITION = ServiceDefinition(name="casework", categories=("case", "access"), projections=PROJECTIONS,
+                               reactions=REACTIONS, bootstrap=bootstrap, migrations=MIGRATIONS, people=True)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -19,5 +22,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         DEFINITION, settings or Settings(), api.ROUTERS,
         title="Casework service", description="The case lifecycle, for facilitators and supervisors.",
-        bootstrap=bootstrap, rule_statuses=api.RULE_STATUSES,
+        rule_statuses=api.RULE_STATUSES,
     )

@@ -11,7 +11,8 @@ from services.notifications.settings import Settings
 from shared.runtime import ServiceDefinition
 from shared.web.app import create_service_app
 
-DEFINITION = ServiceDefinition(name="notifications", categories=("notification",), projections=PROJECTIONS)
+DEFINITION = ServiceDefinition(name="notifications", categories=("notification",), projections=PROJECTIONS,
+                               bootstrap=bootstrap)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -19,5 +20,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         DEFINITION, settings or Settings(), api.ROUTERS,
         title="Notifications service", description="Acknowledgements, updates and Victims' Code deadline reminders.",
-        bootstrap=bootstrap, rule_statuses=api.RULE_STATUSES,
+        rule_statuses=api.RULE_STATUSES,
     )

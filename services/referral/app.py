@@ -16,7 +16,7 @@ from shared.web.templating import mount_static
 
 MAX_BODY_BYTES = 256 * 1024
 
-DEFINITION = ServiceDefinition(name="referral", categories=("referral",), projections=PROJECTIONS,
+DEFINITION = ServiceDefinition(name="referral", categories=("referral",), projections=PROJECTIONS, bootstrap=bootstrap,
                                migrations=MIGRATIONS)
 
 
@@ -35,5 +35,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "partner agencies post referrals and updates (JSON or CloudEvents) with their API key; victims "
             "refer themselves through the web form at /refer. Errors are RFC 9457 problem documents."
         ),
-        bootstrap=bootstrap, rule_statuses=api.RULE_STATUSES, configure=configure,
+        rule_statuses=api.RULE_STATUSES, configure=configure,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services.referral.adapters.duplicate_index import PostgresDuplicateIndex
-from services.referral.adapters.references import PostgresReferenceNumbers
+from services.referral.adapters.references import postgres_reference_numbers
 from services.referral.handlers import Dependencies
 from services.referral.settings import Settings
 from shared.crypto.derive import purpose_key
@@ -19,7 +19,7 @@ def bootstrap(runtime: ServiceRuntime) -> Dependencies:
     return Dependencies(
         store=runtime.store, keys=runtime.keys,
         duplicates=PostgresDuplicateIndex(runtime.pool),
-        references=PostgresReferenceNumbers(runtime.pool),
+        references=postgres_reference_numbers(runtime.pool),
         fingerprint_key=purpose_key(settings.kek(), "referral duplicate fingerprint"),
         duplicate_window=timedelta(days=settings.duplicate_window_days),
     )

@@ -12,7 +12,8 @@ from shared.runtime import ServiceDefinition
 from shared.web.app import create_service_app
 
 # No key access (DESIGN D5): personal fields reach reporting sealed and read as erased.
-DEFINITION = ServiceDefinition(name="reporting", categories=("report",), projections=PROJECTIONS, key_access=False)
+DEFINITION = ServiceDefinition(name="reporting", categories=("report",), projections=PROJECTIONS, bootstrap=bootstrap,
+                               key_access=False)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -20,5 +21,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         DEFINITION, settings or Settings(), api.ROUTERS,
         title="Reporting service", description="Commissioners' figures and returns; auditors' replay of case history.",
-        bootstrap=bootstrap, rule_statuses=api.RULE_STATUSES,
+        rule_statuses=api.RULE_STATUSES,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import asyncpg
 
@@ -41,7 +41,9 @@ class Reaction(Protocol):
 
     name: str
 
-    async def react(self, envelope: Envelope) -> None: ...
+    async def react(self, envelope: Envelope, dependencies: Any) -> None:
+        """Carry out the reaction with the service's handler dependencies (from its bootstrap)."""
+        ...
 
 
 def inbox_table(projection: Projection) -> str:

@@ -3,6 +3,7 @@ documents (D9, D11). A service's ``create_app`` hands it its definition, setting
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.commands import RuleBroken
+from shared.identity.fastapi import auth_router
 from shared.logging import configure_logging
 from shared.runtime import ServiceDefinition, ServiceRuntime
 from shared.settings import ServiceSettings
@@ -81,12 +83,11 @@ def create_service_app(
     *,
     title: str,
     description: str = "",
-    bootstrap: Callable[[ServiceRuntime], Any] | None = None,
     rule_statuses: Mapping[type[RuleBroken], int] | None = None,
     configure: Callable[[FastAPI], None] | None = None,
 ) -> FastAPI:
-    """A service's ASGI app. The runtime starts with the app and stops with it; ``bootstrap``
-    builds the service's dependencies from it once; ``rule_statuses`` maps each rule error to the
+    """A service's ASGI app. The runtime starts with the app and stops with it (its definition's
+    ``bootstrap`` builds the service's dependencies once); ``rule_statuses`` maps each rule error to the
     HTTP status its problem document carries."""
 
     @asynccontextmanager
@@ -95,7 +96,7 @@ def create_service_app(
         runtime = ServiceRuntime(definition, settings)
         await runtime.start()
         app.state.runtime = runtime
-        app.state.dependencies = bootstrap(runtime) if bootstrap else None
+        app.state.dependencies, app.state.identity = runtime.dependencies, runtime.identity
         try:
             yield
         finally:
@@ -106,9 +107,34 @@ def create_service_app(
     app.middleware("http")(bind_correlation)
     problems.install(app, rule_statuses or {})
     app.include_router(health)
+    if definition.people:
+        app.include_router(auth_router())
     for router in routers:
         app.include_router(router)
     if configure:
         configure(app)
     security.install(app)  # outermost: every response, errors included, gets the security headers
     return app
+
+
+READ_YOUR_WRITES_LIMIT = 10.0
+"""Seconds: the runtime's wait bounds itself, but a stuck read-model query must not hang the answer."""
+
+
+async def read_your_writes(request: Request, projection: str, event_ids: Sequence[UUID]) -> bool:
+    """Wait, bounded, until the service's own read model has applied ``event_ids`` (D7), so the
+    page or answer that follows shows what was just done. The events are recorded by then: a wait
+    that fails or times out is logged, never answered as an error (that would invite a resend)."""
+    if not event_ids:
+        return True
+    try:
+        waiting = service_runtime(request).wait_until_projected(projection, event_ids)
+        projected = await asyncio.wait_for(waiting, READ_YOUR_WRITES_LIMIT)
+    except Exception:
+        structlog.get_logger().exception("read_your_writes.failed", projection=projection,
+                                         events=[str(e) for e in event_ids])
+        return False
+    if not projected:
+        structlog.get_logger().warning("read_your_writes.timed_out", projection=projection,
+                                       events=[str(e) for e in event_ids])
+    return projected

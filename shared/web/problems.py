@@ -29,10 +29,10 @@ class Problem(Exception):
 
     def __init__(self, status: int, title: str, detail: str | None = None, *,
                  errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None,
-                 kind: str | None = None):
+                 kind: str | None = None, extensions: dict[str, Any] | None = None):
         super().__init__(detail or title)
         self.status, self.title, self.detail = status, title, detail
-        self.errors, self.headers = errors, headers
+        self.errors, self.headers, self.extensions = errors, headers, extensions or {}
         self.kind = kind or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
@@ -43,6 +43,7 @@ def problem_response(problem: Problem, instance: str) -> JSONResponse:
         body["detail"] = problem.detail
     if problem.errors is not None:
         body["errors"] = problem.errors
+    body.update({k: v for k, v in problem.extensions.items() if k not in body})  # RFC 9457 extension members
     return JSONResponse(_encodable(body), status_code=problem.status, media_type=PROBLEM_JSON,
                         headers=problem.headers)
 
@@ -107,7 +108,10 @@ def rule_problem(error: RuleBroken, status: int) -> Problem:
                    "pointer": error.pointer or "#/" + "/".join(str(p) for p in path),
                    "problem": error.detail}]
     kind = re.sub(r"(?<!^)(?=[A-Z])", "-", type(error).__name__).lower()
-    return Problem(status, RULE_TITLES.get(status, "Refused"), detail, errors=errors, kind=kind)
+    rule = (type(error).__doc__ or "").strip().split("\n\n")[0]
+    extensions = {"rule": " ".join(rule.split())} if rule else {}
+    return Problem(status, RULE_TITLES.get(status, "Refused"), detail, errors=errors, kind=kind,
+                   extensions={**extensions, **error.extensions})
 
 
 def install(app: FastAPI, rule_statuses: Mapping[type[RuleBroken], int]) -> None:

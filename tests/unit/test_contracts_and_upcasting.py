@@ -82,11 +82,13 @@ def test_an_unknown_event_type_is_named_in_the_error():
         parse("NoSuchEvent", 1, {})
 
 
-def test_every_contract_names_its_producer_and_category():
+def test_every_contract_names_its_producer_and_a_category_that_producer_relays():
+    from rj.registry import SERVICES
+
     for event_type, cls in known_contracts().items():
         assert cls.event_type == event_type
-        assert cls.producer in {"referral", "casework", "notifications", "reporting"}
-        assert cls.category in {"referral", "case", "notification", "report"}
+        if cls.producer in SERVICES:  # test-only contracts here name producers too
+            assert cls.category in SERVICES[cls.producer].definition.categories, event_type
 
 
 def test_a_version_1_referral_reads_with_its_referrer_as_a_data_subject():

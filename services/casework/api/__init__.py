@@ -1,6 +1,8 @@
 """The casework service's HTTP API: routes only; every rule is in ``domain``."""
 
-from shared.commands import RuleBroken
+from services.casework.api import actions, cases
+from services.casework.api.problems import RULE_STATUSES
 
-ROUTERS = ()
-RULE_STATUSES: dict[type[RuleBroken], int] = {}
+ROUTERS = (cases.router, actions.router)
+
+__all__ = ["ROUTERS", "RULE_STATUSES"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from services.casework.domain import commands as c
 from services.casework.domain.decisions import contact, delivery, lifecycle, outcome, preparation, triage
-from services.casework.domain.errors import CaseNotFound
+from services.casework.domain.errors import CaseChangedMeanwhile, CaseNotFound
 from services.casework.domain.people import Context
 from services.casework.domain.rules import ensure_allowed
 from services.casework.domain.state import CaseState
@@ -65,9 +65,12 @@ DECISIONS: dict[type, Decide] = {
 }
 
 
-def decide(action: c.Action, state: CaseState, ctx: Context) -> list[CaseEvent]:
-    """The events a person's action records on the case, or the error of the rule it breaks."""
+def decide(action: c.Action, state: CaseState, ctx: Context, expected_version: int | None = None) -> list[CaseEvent]:
+    """The events a person's action records on the case, or the error of the rule it breaks.
+    ``expected_version`` is the version the person saw: acting on a case changed since is refused."""
     ensure_allowed(type(action), state, ctx.by)
+    if expected_version is not None and expected_version != state.version:
+        raise CaseChangedMeanwhile(expected_version, state.version, state.status)
     return DECISIONS[type(action)](action, state, ctx)
 
 

@@ -76,3 +76,15 @@ class NotADuplicate(CaseRuleBroken):
 
 class DateOutOfRange(CaseRuleBroken):
     """A date that cannot be right for what it records (in the future when it happened, before the case)."""
+
+
+class CaseChangedMeanwhile(CaseRuleBroken):
+    """A person acts on the case as they last saw it: if someone else has acted since, they are
+    told what changed instead of having their action applied to a case they have not seen."""
+
+    def __init__(self, expected: int, current: int, status: str):
+        super().__init__(f"the case changed since you loaded it (version {expected}; it is now version {current},"
+                         f" {status.replace('_', ' ')}); look at what changed, then send your action again",
+                         field="If-Match", pointer="#/headers/If-Match")
+        self.expected, self.current, self.status = expected, current, status
+        self.extensions = {"current": {"version": current, "status": status}}

@@ -104,7 +104,8 @@ def _delivery_and_after(state: CaseState, event: DomainEvent) -> CaseState:
 def _opened(event: e.CaseOpened) -> CaseState:
     victim = event.victim
     details = identifying(victim.email, victim.phone, victim.address, victim.postcode) if victim else ()
-    return CaseState(case_id=event.case_id, reference=event.reference, victim_details=details,
+    return CaseState(case_id=event.case_id, referral_id=event.referral_id, reference=event.reference,
+                     victim_details=details,
                      possible_duplicate_of=event.possible_duplicate_of,
                      victim_subject=victim.subject_id if victim else None,
                      offender_subject=event.offender.subject_id if event.offender else None)

@@ -140,3 +140,16 @@ ALL_ACTIONS: tuple[type, ...] = tuple(
     cls for cls in vars(c).values() if isinstance(cls, type) and issubclass(cls, c.Action)
     and cls not in (c.Action, c.ReparationItemIn)
 )
+
+
+def ensure_may_see(state: CaseState, by: Person) -> None:
+    """Supervisors see every case; a facilitator only the cases they work (any other does not
+    exist for them); other roles read aggregates and audited histories elsewhere, not cases here."""
+    if not state.opened:
+        raise CaseNotFound("no such case")
+    if by.supervises or by.role == "system":
+        return
+    if by.role != "facilitator":
+        raise NotPermitted(f"{by.role}s do not open cases in casework")
+    if not state.works_on(by.username):
+        raise CaseNotFound("no such case")

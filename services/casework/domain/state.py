@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Literal
 from uuid import UUID, uuid5
 
@@ -19,7 +18,6 @@ WORKING: tuple[Stage, ...] = STAGES[:-1]
 """Every stage of an open case."""
 Level = Literal["foundation", "intermediate", "advanced"]
 SignOff = Literal["none", "requested", "granted", "refused"]
-EMPTY: Mapping = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,7 @@ class Letter:
 @dataclass(frozen=True)
 class CaseState:
     case_id: UUID | None = None
+    referral_id: UUID | None = None
     reference: str | None = None
     stage: Stage = "referred"
     stage_before_close: Stage | None = None
@@ -56,13 +55,13 @@ class CaseState:
     sign_off: SignOff = "none"
     lead: Worker | None = None
     co: Worker | None = None
-    consents: Mapping[UUID, Consent] = field(default_factory=lambda: EMPTY)
+    consents: Mapping[UUID, Consent] = field(default_factory=dict)
     """Consents that stand now: withdrawn ones are removed."""
-    assessments: Mapping[UUID, str] = field(default_factory=lambda: EMPTY)
+    assessments: Mapping[UUID, str] = field(default_factory=dict)
     """Risk assessments by id, and whom each is of."""
-    letters: Mapping[UUID, Letter] = field(default_factory=lambda: EMPTY)
-    conferences: Mapping[UUID, Literal["scheduled", "cancelled", "held"]] = field(default_factory=lambda: EMPTY)
-    reparation: Mapping[UUID, Literal["pending", "completed", "missed"]] = field(default_factory=lambda: EMPTY)
+    letters: Mapping[UUID, Letter] = field(default_factory=dict)
+    conferences: Mapping[UUID, Literal["scheduled", "cancelled", "held"]] = field(default_factory=dict)
+    reparation: Mapping[UUID, Literal["pending", "completed", "missed"]] = field(default_factory=dict)
     victim_details: tuple[str, ...] = ()
     """The victim's address, postcode, email and phone: what must never reach the offender's side."""
     possible_duplicate_of: UUID | None = None
@@ -115,16 +114,17 @@ def advanced_to(state: CaseState, stage: Stage) -> CaseState:
     return replace(state, stage=stage)
 
 
-def with_entry(mapping: Mapping, key, value) -> Mapping:
-    return MappingProxyType({**mapping, key: value})
+# The state's mappings are never changed in place: each step makes new ones (copy on write).
+def with_entry(mapping: Mapping, key, value) -> dict:
+    return {**mapping, key: value}
 
 
-def with_entries(mapping: Mapping, entries: Mapping) -> Mapping:
-    return MappingProxyType({**mapping, **entries})
+def with_entries(mapping: Mapping, entries: Mapping) -> dict:
+    return {**mapping, **entries}
 
 
-def without_entry(mapping: Mapping, key) -> Mapping:
-    return MappingProxyType({k: v for k, v in mapping.items() if k != key})
+def without_entry(mapping: Mapping, key) -> dict:
+    return {k: v for k, v in mapping.items() if k != key}
 
 
 def identifying(*values: str | None) -> tuple[str, ...]:

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from uuid import UUID
 
-from shared.crypto.sealing import SealingKeys
+from services.casework.adapters.references import CaseReferences
+from services.casework.adapters.staff import StaffDirectory
 from shared.eventstore.port import EventStore
+
+
+class CaseKeys(Protocol):
+    """Casework seals what it records and opens what it reads (it has key access, D5)."""
+
+    async def key_for_sealing(self, subject_id: UUID) -> bytes | None: ...
+
+    async def keys_for_opening(self, subject_ids: Any) -> dict[UUID, bytes]: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
 class Dependencies:
     store: EventStore
-    keys: SealingKeys
+    keys: CaseKeys
+    references: CaseReferences
+    staff: StaffDirectory
+    clock: Callable[[], datetime] = field(default=utc_now)

@@ -6,13 +6,17 @@ from uuid import UUID
 
 import asyncpg
 
-from shared.contracts.casework import CaseOpened
+from shared.contracts.casework import CaseClosed, CaseMerged, CaseOpened, CaseReopened
 from shared.contracts.referral import ReferralAcknowledged, ReferralDeclined, ReferralReceived, ReferralWithdrawn
 from shared.envelope import Envelope
 from shared.projections.base import update_existing
 
 STATUS_AFTER = {ReferralAcknowledged: "acknowledged", ReferralDeclined: "declined", ReferralWithdrawn: "withdrawn",
-                CaseOpened: "case opened"}
+                CaseOpened: "case opened", CaseReopened: "case opened"}
+BROAD_OUTCOME = {"completed_direct": "completed: the people met", "completed_indirect": "completed: indirect contact",
+                 "duplicate": "merged with another referral of the same matter"}
+"""What a referring agency is told of how a case ended: broad, never the people's reasons."""
+NOT_TAKEN_FORWARD = "closed without a restorative process"
 
 
 class ReferralStatus:
@@ -44,6 +48,15 @@ class ReferralStatus:
                     conn, "UPDATE referral_status SET status = $2, updated_at = $3 WHERE referral_id = $1",
                     event.referral_id, STATUS_AFTER[type(event)], at,
                 )
+            case CaseReopened(referral_id=UUID()):
+                await update_existing(
+                    conn, "UPDATE referral_status SET status = 'case opened', outcome = NULL, updated_at = $2"
+                    " WHERE referral_id = $1", event.referral_id, at)
+            case CaseClosed(referral_id=UUID()) | CaseMerged(referral_id=UUID()):
+                reason = event.reason if isinstance(event, CaseClosed) else "duplicate"
+                await update_existing(
+                    conn, "UPDATE referral_status SET status = 'closed', outcome = $2, updated_at = $3"
+                    " WHERE referral_id = $1", event.referral_id, BROAD_OUTCOME.get(reason, NOT_TAKEN_FORWARD), at)
 
 
 async def status_of(pool: asyncpg.Pool, referral_id: UUID, agency_id: str) -> asyncpg.Record | None:

@@ -1,6 +1,7 @@
 """Events the casework service records (stream category ``case``), by stage of a case's life
 (DOMAIN "A case's life, as events"). Importing the package registers every one of them."""
 
+from shared.contracts.casework.access import AccessEvent, CaseAccessed
 from shared.contracts.casework.base import CaseEvent, CaseParty, Participant, Party, SubjectEvent
 from shared.contracts.casework.consent import ConsentGiven, ConsentWithdrawn
 from shared.contracts.casework.contact import (
@@ -65,7 +66,8 @@ from shared.contracts.casework.triage import (
 )
 
 __all__ = [
-    "CaseClosed", "CaseEvent", "CaseFlaggedSensitive", "CaseMerged", "CaseOnHold", "CaseOpened", "CaseParty",
+    "AccessEvent", "CaseAccessed", "CaseClosed", "CaseEvent", "CaseFlaggedSensitive", "CaseMerged", "CaseOnHold",
+    "CaseOpened", "CaseParty",
     "CaseReopened", "CaseResumed", "CaseTriaged", "ClosureReason", "ConferenceCancelled", "ConferenceHeld",
     "ConferenceRescheduled", "ConferenceScheduled", "ConsentGiven", "ConsentWithdrawn", "ContactAttempted",
     "CourtReportSubmitted", "DuplicateKeptApart", "FacilitatorAllocated", "FacilitatorReassigned",

@@ -59,11 +59,13 @@ class CaseResumed(CaseEvent):
 class CaseClosed(CaseEvent):
     reason: ClosureReason
     note: str | None = None
+    referral_id: UUID | None = Field(default=None, description="so the referral's status shows the outcome")
 
 
 @contract
 class CaseReopened(CaseEvent):
     reason: str
+    referral_id: UUID | None = None
 
 
 @contract
@@ -71,6 +73,7 @@ class CaseMerged(CaseEvent):
     """A possible duplicate confirmed: this case is closed into the earlier one."""
 
     into_case_id: UUID
+    referral_id: UUID | None = None
 
 
 @contract

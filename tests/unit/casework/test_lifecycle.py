@@ -16,6 +16,7 @@ from tests.unit.casework.examples import (
     AUDITOR,
     CASE_ID,
     CONFERENCE,
+    REFERRAL_ID,
     SUPERVISOR,
     TODAY,
     allocated,
@@ -78,7 +79,7 @@ def test_a_possible_duplicate_is_merged_or_kept_apart_by_a_supervisor():
     earlier = CONFERENCE
     history = opened(duplicate_of=earlier)
     [merged] = run(history, c.MergeDuplicate(), by=SUPERVISOR)
-    assert merged == e.CaseMerged(case_id=CASE_ID, into_case_id=earlier)
+    assert merged == e.CaseMerged(case_id=CASE_ID, into_case_id=earlier, referral_id=REFERRAL_ID)
     assert given([*history, merged]).closed_reason == "duplicate"
     with pytest.raises(Exception, match="merged"):
         run([*history, merged], c.ReopenCase(reason="x"), by=SUPERVISOR)

@@ -47,18 +47,19 @@ def close(action: c.CloseCase, state: CaseState, ctx: Context) -> list[e.CaseEve
     because = f"the case was closed ({action.reason.replace('_', ' ')})"
     return [*[e.ConferenceCancelled(case_id=state.case_id, conference_id=conference, reason=because)
               for conference, status in state.conferences.items() if status == "scheduled"],
-            e.CaseClosed(case_id=state.case_id, reason=action.reason, note=action.note)]
+            e.CaseClosed(case_id=state.case_id, reason=action.reason, note=action.note,
+                         referral_id=state.referral_id)]
 
 
 def reopen(action: c.ReopenCase, state: CaseState, ctx: Context) -> list[e.CaseEvent]:
     if state.merged:
         raise AlreadySettled("the case was merged into another; work on that one")
-    return [e.CaseReopened(case_id=state.case_id, reason=action.reason)]
+    return [e.CaseReopened(case_id=state.case_id, reason=action.reason, referral_id=state.referral_id)]
 
 
 def merge(action: c.MergeDuplicate, state: CaseState, ctx: Context) -> list[e.CaseEvent]:
     earlier = _linked(state)
-    return [e.CaseMerged(case_id=state.case_id, into_case_id=earlier)]
+    return [e.CaseMerged(case_id=state.case_id, into_case_id=earlier, referral_id=state.referral_id)]
 
 
 def keep_apart(action: c.KeepApart, state: CaseState, ctx: Context) -> list[e.CaseEvent]:

@@ -65,10 +65,5 @@ async def test_a_service_process_killed_while_referrals_flow(tmp_path: Path):
     await flow_through(tmp_path, "referral")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known, intermittent: after a PostgreSQL crash a pooled connection's reset on release (asyncpg"
-    " Pool.release -> Connection.reset) can hang ~90 s in the relay's checkpoint save (shared/messaging/"
-    "relay.py, outside the event store's follower), so the relay stalls past the test's wait; needs a"
-    " release timeout in shared/db.py or relay.py"))
 async def test_postgres_crashes_and_restarts_while_referrals_flow(tmp_path: Path):
     await flow_through(tmp_path, "postgres")

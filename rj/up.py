@@ -21,10 +21,9 @@ from pathlib import Path
 import httpx
 import structlog
 
+from rj.demo import demo_agency_key, demo_logins, with_pool
 from rj.registry import SERVICES, Service
 from rj.system import key_encryption_key, services_file, write_services
-from services.referral.adapters import agencies
-from shared.db import create_pool
 from shared.embedded.nats import EmbeddedNats
 from shared.embedded.ports import free_port
 from shared.embedded.postgres import EmbeddedPostgres
@@ -244,25 +243,6 @@ def configure_supervisor_log(folder: Path) -> None:
     structlog.configure(processors=[*processors[:-1], to_file, processors[-1]])
 
 
-def demo_agency_key(folder: Path, database_url: str) -> str:
-    """A key for a demo partner agency, made on the first `rj up` and kept in the data folder
-    (mode 600) so that it can be shown again: this is for trying the API, not for production."""
-    path = folder / "secrets" / "demo-agency-key"
-    if not path.exists():
-        key = asyncio.run(_with_pool(database_url, lambda pool: agencies.add(pool, "Demo partner agency")))[1]
-        path.write_text(key)
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-async def _with_pool(database_url: str, work):
-    pool = await create_pool(database_url, max_size=2)
-    try:
-        return await work(pool)
-    finally:
-        await pool.close()
-
-
 def up(folder: Path) -> int:
     """Run the system until Ctrl-C or SIGTERM, restarting any process that dies."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -283,7 +263,7 @@ def up(folder: Path) -> int:
     signal.signal(signal.SIGINT, on_signal)
     try:
         database_url, nats_url = system.start_engines()
-        asyncio.run(_with_pool(database_url, lambda pool: PostgresEventStore(pool).migrate()))
+        asyncio.run(with_pool(database_url, lambda pool: PostgresEventStore(pool).migrate()))
         say("event store schema", "migrated")
         kek = key_encryption_key(folder, create=True)
         base = {k: v for k, v in os.environ.items() if k != "RJ_KEY_ENCRYPTION_KEY"}
@@ -295,6 +275,7 @@ def up(folder: Path) -> int:
             urls[name] = system.start_service(service, env)
         system.wait_ready()
         demo_key = demo_agency_key(folder, database_url)
+        logins = demo_logins(folder, database_url)
         system.description = {**urls, "database_url": database_url, "nats_url": nats_url, "pid": os.getpid()}
         system.publish()
         print("\nAll four services are up:", flush=True)
@@ -303,6 +284,9 @@ def up(folder: Path) -> int:
         print(f"\nVictims refer themselves at {urls['referral']}/refer", flush=True)
         print(f"Partner API (OpenAPI) at      {urls['referral']}/docs", flush=True)
         print(f"Demo partner agency key:      {demo_key}", flush=True)
+        print(f"Casework API (OpenAPI) at     {urls['casework']}/docs; demo sign-ins:", flush=True)
+        for name, password in logins.items():
+            print(f"  {name:<18} {password}", flush=True)
         print(f"\nDescribed in {services_file(folder)}. Press Ctrl-C to stop.", flush=True)
         while True:
             system.supervise()

@@ -91,12 +91,24 @@ async def test_rj_up_serves_four_services_stops_cleanly_and_keeps_its_data(tmp_p
                                        headers={"Authorization": f"Bearer {key}"})
             assert posted.status_code == 201, posted.text
             assert (await client.get(f"{system['referral']}/refer")).status_code == 200
+            logins = json.loads((folder / "secrets" / "demo-logins.json").read_text())
+            signed_in = await client.post(f"{system['casework']}/api/v1/auth/token", json={
+                "username": "demo.supervisor", "password": logins["demo.supervisor"]})
+            assert signed_in.status_code == 200, signed_in.text
+            token = signed_in.json()["access_token"]
+
+            async def case_opened():
+                page = await client.get(f"{system['casework']}/api/v1/cases",
+                                        headers={"Authorization": f"Bearer {token}"})
+                return page.json()["total"] >= 1
+            await eventually(case_opened, timeout=30)
         referral = await refer(system, folder)
         await eventually(lambda: reporting_row(system, referral.referral_id), timeout=30)
     finally:
         output = stop(process)
     assert process.returncode == 0, output
     assert "Stopped" in output and "/refer" in output and "Demo partner agency key" in output
+    assert "demo.facilitator" in output
     assert not (folder / "services.json").exists()
     after_stop = subprocess.run([*RJ, "--data-dir", str(folder), "status"], capture_output=True, text=True)
     assert after_stop.returncode != 0 and "rj up" in after_stop.stderr

@@ -22,4 +22,7 @@ PROBLEMS = {
     413: {"description": "Body too large", "content": _PROBLEM},
     409: {"description": "A rule forbids the update (e.g. the referral was withdrawn)", "content": _PROBLEM},
     422: {"description": "Invalid fields, each named", "content": _PROBLEM},
+    429: {"description": "Too many wrong or missing keys from this address: wait for Retry-After",
+          "content": _PROBLEM, "headers": {"Retry-After": {"description": "seconds to wait",
+                                                           "schema": {"type": "integer"}}}},
 }

@@ -34,6 +34,8 @@ from shared.projections.rebuild import create_tables, rebuild
 from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
+RECHECK = 0.25
+"""Seconds between inbox checks of a read-your-writes wait that nothing in this process woke."""
 
 
 @dataclass
@@ -67,6 +69,7 @@ class ServiceRuntime:
         self.handlings: dict[str, Handling] = {}
         self.relay: Relay
         self.dependencies: Any = None
+        self._waiters: dict[str, list[asyncio.Future]] = {}
         self.identity: Identity | None = None
         self._tasks: list[asyncio.Task] = []
 
@@ -122,8 +125,16 @@ class ServiceRuntime:
     def _projector(self, projection: Projection):
         async def handle(envelope: Envelope) -> bool:
             async with self.pool.acquire() as conn:
-                return await apply_once(conn, self.schema, projection, envelope)
+                applied = await apply_once(conn, self.schema, projection, envelope)
+            self._projected(projection.name)
+            return applied
         return handle
+
+    def _projected(self, projection: str) -> None:
+        """Wake the read-your-writes waits of ``projection``: something was just applied in-process."""
+        for waiter in self._waiters.pop(projection, []):
+            if not waiter.done():
+                waiter.set_result(None)
 
     def _reactor(self, reaction: Reaction):
         async def handle(envelope: Envelope) -> bool:
@@ -208,12 +219,26 @@ class ServiceRuntime:
         return True
 
     async def wait_until_projected(self, projection: str, event_ids: Sequence, timeout: float = 5.0) -> bool:
-        """Read-your-writes: wait, bounded, until the read model has applied ``event_ids``."""
+        """Read-your-writes: wait, bounded, until the read model has applied ``event_ids``.
+
+        Woken when this process applies anything to the projection, and checking the inbox again at
+        most every ``RECHECK`` seconds otherwise (another replica may have applied it): under load,
+        hundreds of waits must not keep the pool's connections busy polling."""
         target = next(p for p in self.definition.projections if p.name == projection)
-        deadline = asyncio.get_running_loop().time() + timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         for event_id in event_ids:
-            while not await has_applied(self.pool, self.schema, target, event_id):
-                if asyncio.get_running_loop().time() > deadline:
+            while True:
+                woken = loop.create_future()
+                self._waiters.setdefault(projection, []).append(woken)
+                if await has_applied(self.pool, self.schema, target, event_id):
+                    break
+                left = deadline - loop.time()
+                if left <= 0:
                     return False
-                await asyncio.sleep(0.05)
+                try:
+                    await asyncio.wait_for(woken, min(left, RECHECK))
+                except TimeoutError:
+                    with contextlib.suppress(ValueError):  # not woken: no longer waiting on it
+                        self._waiters.get(projection, []).remove(woken)
         return True

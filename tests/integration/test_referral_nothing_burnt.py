@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from services.referral.adapters import agencies
-from services.referral.adapters.references import PostgresReferenceNumbers
+from services.referral.adapters.references import postgres_reference_numbers
 from services.referral.domain.submission import EXAMPLE
 from shared.crypto.keystore import PostgresKeyStore
 
@@ -78,7 +78,7 @@ async def test_a_failed_request_without_a_key_leaves_no_data_subject_keys(api):
 
 async def test_returned_numbers_are_handed_out_lowest_first_then_the_sequence_goes_on(referral_service):
     _, runtime = referral_service
-    references = PostgresReferenceNumbers(runtime.pool)
+    references = postgres_reference_numbers(runtime.pool)
     taken = [await references.next(2026) for _ in range(3)]
     await references.release(taken[2])
     await references.release(taken[0])

@@ -14,11 +14,12 @@ from typing import Any
 from uuid import UUID
 
 from services.referral.adapters.duplicate_index import MOST_RECENT
-from services.referral.adapters.references import parts, reference
 from services.referral.domain.duplicates import EarlierReferral
 from services.referral.handlers import Dependencies
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.port import Position
+from shared.numbering import parts
+from shared.numbering import reference as numbered
 
 NOW = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)
 """The fixed 'now' of every test, after the example's offence date (2026-09-14)."""
@@ -69,9 +70,9 @@ class FakeReferenceNumbers:
         mine = sorted(n for y, n in self.returned if y == year)
         if mine:
             self.returned.discard((year, mine[0]))
-            return reference(year, mine[0])
+            return numbered("REF", year, mine[0])
         number, self._next = self._next, self._next + 1
-        return reference(year, number)
+        return numbered("REF", year, number)
 
     async def release(self, value: str) -> None:
         await asyncio.sleep(0)

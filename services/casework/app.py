@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.casework import api
+from services.casework import api, web
 from services.casework.adapters import MIGRATIONS
 from services.casework.bootstrap import bootstrap
 from services.casework.handlers.reactions import REACTIONS
@@ -12,15 +12,21 @@ from services.casework.projections import PROJECTIONS
 from services.casework.settings import Settings
 from shared.runtime import ServiceDefinition
 from shared.web.app import create_service_app
+from shared.web.templating import mount_static
 
 DEFINITION = ServiceDefinition(name="casework", categories=("case", "access"), projections=PROJECTIONS,
                                reactions=REACTIONS, bootstrap=bootstrap, migrations=MIGRATIONS, people=True)
 
 
+def configure(app: FastAPI) -> None:
+    mount_static(app)
+    web.install(app)  # the pages' sign-in redirect, 403 and refused-form pages
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service's app; settings from the environment unless given."""
     return create_service_app(
-        DEFINITION, settings or Settings(), api.ROUTERS,
+        DEFINITION, settings or Settings(), [*api.ROUTERS, *web.ROUTERS],
         title="Casework service", description="The case lifecycle, for facilitators and supervisors.",
-        rule_statuses=api.RULE_STATUSES,
+        rule_statuses=api.RULE_STATUSES, configure=configure,
     )

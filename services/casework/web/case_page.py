@@ -1,0 +1,156 @@
+"""The case page (/cases/{case_id}): summary and state, parties, deadlines, letters, the timeline
+of every event, and one form for every action the case's state allows this person now.
+
+Each form posts to /cases/{case_id}/{action} (POST, redirect, GET): on success the page shows the
+result at once (the list read model is waited for); a rule's refusal or a mistake comes back on
+the page in the error summary with everything typed kept; if someone else acted on the case since
+the page was loaded, the page shows what changed and keeps what was typed, to send again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from services.casework.domain.decide import DECISIONS
+from services.casework.domain.errors import CaseChangedMeanwhile, CaseNotFound, NotPermitted
+from services.casework.handlers import ActOnCase, handle
+from services.casework.handlers.case_view import CaseView, view_case
+from services.casework.projections import CASES
+from services.casework.web.forms import action_path, body_of, fields_of, messages, typed
+from services.casework.web.i18n import gettext
+from services.casework.web.labels import action_title, rule
+from services.casework.web.pages import caseworker, cause, checked_form, not_found, page, person
+from services.casework.web.work import marked, options_for, papers_of
+from shared.commands import RuleBroken
+from shared.identity.fastapi import identity_of
+from shared.identity.tokens import Principal
+from shared.web.app import read_your_writes, service_dependencies
+
+router = APIRouter(include_in_schema=False)
+Signed = Annotated[Principal, Depends(caseworker)]
+BY_PATH = {action_path(action): action for action in DECISIONS}
+REFUSED_STATUS = {CaseChangedMeanwhile: 409, NotPermitted: 403}
+
+
+@dataclass
+class Posted:
+    """A form sent back to its page: what was typed, and what went wrong with it."""
+
+    action: str
+    values: dict[str, list[str]]
+    field_errors: dict[str, str] = field(default_factory=dict)
+    refusal: RuleBroken | None = None
+    changed_since: int | None = None
+
+
+@router.get("/cases/{case_id}")
+async def case(request: Request, case_id: UUID, principal: Signed, done: str = "") -> Response:
+    done_action = BY_PATH.get(done)
+    return await case_page(request, case_id, principal, done=action_title(done_action.__name__) if done_action
+                           else None)
+
+
+@router.post("/cases/{case_id}/{name}")
+async def act(request: Request, case_id: UUID, name: str, principal: Signed) -> Response:
+    form = await checked_form(request)
+    action = BY_PATH.get(name)
+    if action is None:
+        return not_found(request, principal)
+    values = typed(form)
+    values.pop("expected_version", None)
+    fields = fields_of(action, lambda *_: None)
+    try:
+        body = action.model_validate(body_of(fields, values))
+    except ValidationError as invalid:
+        posted = Posted(action.__name__, values, messages(invalid, fields))
+        return await case_page(request, case_id, principal, posted=posted, status_code=422)
+    expected = str(form.get("expected_version") or "")
+    command = ActOnCase(case_id, body, person(principal), int(expected) if expected.isdigit() else None)
+    try:
+        executed = await handle(command, cause(request, principal), service_dependencies(request))
+    except CaseNotFound:
+        return not_found(request, principal)
+    except RuleBroken as refused:
+        posted = Posted(action.__name__, values, refusal=refused,
+                        changed_since=refused.expected if isinstance(refused, CaseChangedMeanwhile) else None)
+        status = REFUSED_STATUS.get(type(refused), 422 if refused.field else 409)
+        return await case_page(request, case_id, principal, posted=posted, status_code=status)
+    await read_your_writes(request, CASES.name, executed.event_ids)
+    return RedirectResponse(f"/cases/{case_id}?done={name}", status_code=303)
+
+
+async def case_page(request: Request, case_id: UUID, principal: Principal, *, done: str | None = None,
+                    posted: Posted | None = None, status_code: int = 200) -> HTMLResponse:
+    deps = service_dependencies(request)
+    try:
+        view = await view_case(case_id, person(principal), cause(request, principal), deps)
+    except (CaseNotFound, NotPermitted):
+        return not_found(request, principal)
+    papers = await papers_of(case_id, deps)
+    options = options_for(view.state, papers, await identity_of(request).accounts.list())
+    forms = [action_form(action, options, posted, papers) for action in view.actions]
+    letters = [letter(n, letter_id, view, papers) for n, letter_id in enumerate(view.state.letters, 1)]
+    since = posted.changed_since if posted else None
+    return page(request, "case.html", status_code, principal=principal, view=view, opened=view.opened,
+                state=view.state, parties=view.parties, forms=forms, letters=letters, done=done,
+                timeline=list(reversed(view.timeline)), errors=summary(forms, posted),
+                changes=[t for t in view.timeline if t.version > since] if since is not None else None,
+                posted_elsewhere=_lost_form(posted, forms))
+
+
+def action_form(action: type, options, posted: Posted | None, papers) -> dict[str, Any]:
+    """One action's form; filled with what was typed if it is the one that came back."""
+    mine = posted is not None and posted.action == action.__name__
+    values = posted.values if mine else _prefilled(action.__name__, papers)
+    return {"action": action.__name__, "path": action_path(action), "title": action_title(action.__name__),
+            "fields": fields_of(action, options), "values": values,
+            "errors": posted.field_errors if mine else {}, "open": mine}
+
+
+def _prefilled(action: str, papers) -> dict[str, list[str]]:
+    """The vetting form starts from the letter as received: the facilitator removes what must go."""
+    if action == "VetLetter" and papers.received:
+        letter_id, text = next(iter((k, v) for k, v in papers.received.items() if k not in papers.vetted),
+                               (None, None))
+        return {"letter_id": [str(letter_id)], "content": [text]} if letter_id else {}
+    return {}
+
+
+def letter(number: int, letter_id: UUID, view: CaseView, papers) -> dict[str, Any]:
+    """A letter as the page shows it: once vetted, only the text that may reach the other side."""
+    held = view.state.letters[letter_id]
+    vetted = papers.vetted.get(letter_id)
+    text, found = (vetted, None) if vetted is not None else marked(papers.received.get(letter_id, ""),
+                                                                   view.state.victim_details)
+    return {"number": number, "from_party": held.from_party, "status": held.status, "text": text,
+            "found": found, "vetted": vetted is not None}
+
+
+def summary(forms: list[dict[str, Any]], posted: Posted | None) -> list[dict[str, str]]:
+    """The GOV.UK error summary: the rule that refused and why, or each field's mistake."""
+    if posted is None:
+        return []
+    form = next((f for f in forms if f["action"] == posted.action), None)
+    prefix = f"#{form['path']}" if form else "#actions"
+    if posted.changed_since is not None:
+        return [{"text": gettext("Someone else acted on this case after you loaded it. Check what changed, "
+                                 "then send your form again: what you typed is kept."), "href": "#changes"}]
+    if posted.refusal is not None:
+        names = {f.name for f in form["fields"]} if form else set()
+        where = f"{prefix}-{posted.refusal.field}" if posted.refusal.field in names else prefix
+        return [{"text": f"{rule(type(posted.refusal).__name__)}: {posted.refusal.detail}", "href": where}]
+    return [{"text": text, "href": f"{prefix}-{name}"} for name, text in posted.field_errors.items()]
+
+
+def _lost_form(posted: Posted | None, forms: list[dict[str, Any]]) -> list[tuple[str, str]] | None:
+    """What was typed into a form the case no longer offers: shown, so that nothing is lost."""
+    if posted is None or any(f["action"] == posted.action for f in forms):
+        return None
+    return [(k, v) for k, values in posted.values.items() for v in values if v.strip()]
+
+

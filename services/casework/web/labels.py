@@ -1,0 +1,203 @@
+"""What people read for each action, field, choice, status, event and rule: marked for the
+catalogue here (``N_``) and translated where shown, so the domain's names never reach a page."""
+
+from __future__ import annotations
+
+from services.casework.web.i18n import N_, gettext
+
+ACTIONS = {
+    "TriageCase": N_("Triage the case"),
+    "FlagSensitive": N_("Flag the case as sensitive"),
+    "RequestSignOff": N_("Ask a supervisor to sign off"),
+    "GrantSignOff": N_("Sign off the case"),
+    "RefuseSignOff": N_("Refuse sign-off"),
+    "AllocateFacilitator": N_("Allocate a facilitator"),
+    "ReassignFacilitator": N_("Reallocate the case"),
+    "RecordContactAttempt": N_("Record a contact attempt"),
+    "GiveRJInformation": N_("Record that information about restorative justice was given"),
+    "ConfirmVictimInterest": N_("Record that the victim wants to go ahead"),
+    "RecordVictimDeclined": N_("Record that the victim declined"),
+    "RecordOffenderTraced": N_("Record that the offender was traced"),
+    "RecordOffenderApproached": N_("Record that the offender was approached"),
+    "AcknowledgeResponsibility": N_("Record that the offender acknowledged responsibility"),
+    "RecordOffenderDeclined": N_("Record that the offender declined"),
+    "CompleteRiskAssessment": N_("Complete a risk assessment"),
+    "ReviewRiskAssessment": N_("Review a risk assessment"),
+    "DecideSuitability": N_("Decide suitability"),
+    "GiveConsent": N_("Record consent"),
+    "WithdrawConsent": N_("Record a withdrawal of consent"),
+    "HoldPreparationMeeting": N_("Record a preparation meeting"),
+    "AddSupporter": N_("Add a supporter"),
+    "ChooseProcess": N_("Choose the process"),
+    "DeliverShuttleMessage": N_("Record a shuttle message delivered"),
+    "ReceiveLetter": N_("Record a letter received"),
+    "VetLetter": N_("Vet a letter"),
+    "DeliverLetter": N_("Deliver a vetted letter"),
+    "ScheduleConference": N_("Schedule a conference"),
+    "RescheduleConference": N_("Reschedule a conference"),
+    "CancelConference": N_("Cancel a conference"),
+    "HoldConference": N_("Record that a conference was held"),
+    "AgreeReparation": N_("Record a reparation agreement"),
+    "CompleteReparationItem": N_("Record a reparation item completed"),
+    "MissReparationItem": N_("Record a reparation item missed"),
+    "SubmitCourtReport": N_("Record a court report submitted"),
+    "CompleteFollowUp": N_("Record a follow-up"),
+    "RaiseSafeguardingConcern": N_("Raise a safeguarding concern"),
+    "SignpostToSupport": N_("Signpost to support"),
+    "PutOnHold": N_("Put the case on hold"),
+    "Resume": N_("Resume the case"),
+    "CloseCase": N_("Close the case"),
+    "ReopenCase": N_("Reopen the case"),
+    "MergeDuplicate": N_("Merge into the earlier case"),
+    "KeepApart": N_("Keep apart from the possible duplicate"),
+}
+
+FIELDS = {
+    "note": N_("Note"), "reasons": N_("Why the case is sensitive"), "reason": N_("Reason"),
+    "facilitator": N_("Lead facilitator"), "co_facilitator": N_("Co-facilitator"), "party": N_("Who"),
+    "channel": N_("How"), "outcome": N_("Outcome"), "through": N_("Traced through"), "level": N_("Risk level"),
+    "factors": N_("Risk factors"), "review_date": N_("Review by"), "assessment_id": N_("Risk assessment"),
+    "suitable": N_("Is the case suitable for restorative justice?"), "scope": N_("Consent to"),
+    "agency": N_("Agency information is shared with"), "form": N_("Form of consent"),
+    "consent_id": N_("Consent"), "held_on": N_("Date of the meeting"), "name": N_("Supporter's name"),
+    "relationship": N_("Relationship"), "supports": N_("Supports"), "process": N_("Process"),
+    "direction": N_("Direction"), "medium": N_("Medium"), "summary": N_("Summary of the message"),
+    "from_party": N_("From"), "content": N_("Text of the letter"), "letter_id": N_("Letter"),
+    "at": N_("Date and time"), "venue": N_("Venue"), "participants": N_("Participants"),
+    "safety_plan": N_("Safety plan"), "conference_id": N_("Conference"), "held_at": N_("Held at"),
+    "items": N_("Reparation items"), "kind": N_("Kind"), "description": N_("Description"), "due": N_("Due by"),
+    "item_id": N_("Reparation item"), "on": N_("Date"), "court": N_("Court"), "submitted_on": N_("Submitted on"),
+    "satisfied": N_("Satisfied with the service?"), "would_recommend": N_("Would recommend it?"),
+    "better_able_to_cope": N_("Better able to cope and recover?"), "feels_safer": N_("Feels safer?"),
+    "concern": N_("The concern"), "service": N_("Support service"),
+}
+FIELD_IN_ACTION = {
+    ("VetLetter", "content"): N_("The letter as it may be delivered, identifying details removed"),
+    ("ReceiveLetter", "content"): N_("The letter as written"),
+    ("CloseCase", "reason"): N_("Why the case is closing"),
+}
+HINTS = {
+    "participants": N_("One on each line: victim, offender, supporters and facilitators."),
+    "agency": N_("Only for consent to share information."),
+    "at": N_("UK time."),
+}
+
+CHOICES = {
+    "victim": N_("Victim"), "offender": N_("Offender"), "supporter": N_("Supporter"),
+    "phone": N_("Phone"), "sms": N_("Text message"), "email": N_("Email"), "letter": N_("Letter"),
+    "in_person": N_("In person"), "reached": N_("Reached"), "no_answer": N_("No answer"),
+    "message_left": N_("Message left"), "wrong_details": N_("Wrong details"),
+    "not_safe_to_talk": N_("Not safe to talk"), "police": N_("Police"), "probation": N_("Probation"),
+    "prison": N_("Prison"), "youth_offending_team": N_("Youth offending team"), "other": N_("Other"),
+    "low": N_("Low"), "medium": N_("Medium"), "high": N_("High"), "participation": N_("Taking part"),
+    "information_sharing": N_("Sharing information with an agency"), "court_report": N_("A report to the court"),
+    "written": N_("Written"), "verbal": N_("Verbal"), "shuttle": N_("Shuttle messages"),
+    "letters": N_("Letters"), "recorded_message": N_("Recorded message"), "conference": N_("Conference"),
+    "victim_to_offender": N_("Victim to offender"), "offender_to_victim": N_("Offender to victim"),
+    "spoken": N_("Spoken"), "recorded": N_("Recorded"), "apology": N_("Apology"),
+    "direct_reparation": N_("Direct reparation"), "indirect_reparation": N_("Indirect reparation"),
+    "undertaking": N_("Undertaking"), "completed_direct": N_("Completed: the people met"),
+    "completed_indirect": N_("Completed: indirect communication"),
+    "victim_withdrew_or_declined": N_("The victim withdrew or declined"),
+    "offender_declined_or_withdrew": N_("The offender declined or withdrew"),
+    "unsuitable_on_risk": N_("Unsuitable on risk"), "offender_not_traced": N_("The offender was not traced"),
+    "no_contact": N_("No contact"), "offender_deceased_or_deported": N_("The offender died or was deported"),
+    "referred_elsewhere": N_("Referred elsewhere"), "duplicate": N_("Duplicate"),
+    "domestic_abuse": N_("Domestic abuse"), "sexual_offence": N_("Sexual offence"), "hate_crime": N_("Hate crime"),
+    "stalking": N_("Stalking"), "trafficking": N_("Trafficking"), "child_exploitation": N_("Child exploitation"),
+    "homicide": N_("Homicide"), "child_victim": N_("The victim is a child"),
+    "child_offender": N_("The offender is a child"), "yes": N_("Yes"), "no": N_("No"),
+    "not_asked": N_("Not asked"), "foundation": N_("Foundation"), "intermediate": N_("Intermediate"),
+    "advanced": N_("Advanced"), "received": N_("Received"), "vetted": N_("Vetted"),
+    "delivered": N_("Delivered"), "held": N_("Held"), "scheduled": N_("Scheduled"), "pending": N_("Pending"),
+    "facilitator": N_("facilitator"), "supervisor": N_("supervisor"), "auditor": N_("auditor"),
+    "commissioner": N_("commissioner"), "admin": N_("administrator"),
+}
+
+STATUSES = {
+    "referred": (N_("Referred"), "blue"), "triaged": (N_("Triaged"), "blue"),
+    "contacting": (N_("Contacting"), "purple"), "assessing": (N_("Assessing"), "purple"),
+    "preparing": (N_("Preparing"), "purple"), "delivering": (N_("Delivering"), "green"),
+    "monitoring": (N_("Monitoring"), "green"), "follow_up": (N_("Follow-up"), "green"),
+    "closed": (N_("Closed"), "grey"), "on_hold": (N_("On hold"), "orange"),
+    "awaiting_sign_off": (N_("Awaiting sign-off"), "red"),
+}
+
+RULES = {
+    "CaseNotFound": N_("No such case"),
+    "NotNow": N_("Not at this stage"),
+    "NotPermitted": N_("Not yours to do"),
+    "SensitiveNeedsAdvancedFacilitator": N_("A sensitive case needs an advanced-level facilitator"),
+    "NotAFacilitator": N_("Only a facilitator can be allocated"),
+    "JointWorkNotReady": N_("Joint work is not ready"),
+    "SignOffNotNeeded": N_("Sign-off is for sensitive cases"),
+    "SignOffOwnCase": N_("A supervisor does not sign off a case they work"),
+    "IdentifyingDetails": N_("The victim's details must not reach the offender"),
+    "NotVetted": N_("A letter is delivered only as vetted"),
+    "UnknownItem": N_("Not on this case"),
+    "AlreadySettled": N_("Already settled"),
+    "ConsentScopeInvalid": N_("Consent scope"),
+    "NoConsentForCourtReport": N_("No consent to a court report"),
+    "NotADuplicate": N_("Not a possible duplicate"),
+    "DateOutOfRange": N_("A date that cannot be right"),
+    "CaseChangedMeanwhile": N_("The case changed meanwhile"),
+}
+
+
+def action_title(name: str) -> str:
+    return gettext(ACTIONS[name])
+
+
+def field_label(action: str, field: str) -> str:
+    return gettext(FIELD_IN_ACTION.get((action, field)) or FIELDS[field])
+
+
+def hint(field: str) -> str | None:
+    return gettext(HINTS[field]) if field in HINTS else None
+
+
+def choice(value: str) -> str:
+    """A choice's words; a value without any (a person's username) is shown as it is."""
+    return gettext(CHOICES[value]) if value in CHOICES else value
+
+
+def status(value: str) -> str:
+    return gettext(STATUSES[value][0]) if value in STATUSES else value
+
+
+def status_colour(value: str) -> str:
+    return STATUSES.get(value, ("", "grey"))[1]
+
+
+def rule(error_name: str) -> str:
+    return gettext(RULES.get(error_name, N_("A rule refuses this")))
+
+
+EVENTS = {
+    "CaseOpened": N_("Case opened"), "CaseTriaged": N_("Triaged"), "CaseFlaggedSensitive": N_("Flagged sensitive"),
+    "SignOffRequested": N_("Sign-off requested"), "SignOffGranted": N_("Signed off"),
+    "SignOffRefused": N_("Sign-off refused"), "FacilitatorAllocated": N_("Facilitator allocated"),
+    "FacilitatorReassigned": N_("Case reallocated"), "ContactAttempted": N_("Contact attempted"),
+    "RJInformationGiven": N_("Information given"), "VictimInterestConfirmed": N_("Victim wants to go ahead"),
+    "VictimDeclined": N_("Victim declined"), "OffenderTraced": N_("Offender traced"),
+    "OffenderApproached": N_("Offender approached"), "ResponsibilityAcknowledged": N_("Responsibility acknowledged"),
+    "OffenderDeclined": N_("Offender declined"), "RiskAssessmentCompleted": N_("Risk assessment completed"),
+    "RiskAssessmentReviewed": N_("Risk assessment reviewed"), "SuitabilityDecided": N_("Suitability decided"),
+    "ConsentGiven": N_("Consent given"), "ConsentWithdrawn": N_("Consent withdrawn"),
+    "PreparationMeetingHeld": N_("Preparation meeting held"), "SupporterAdded": N_("Supporter added"),
+    "ProcessChosen": N_("Process chosen"), "ShuttleMessageDelivered": N_("Shuttle message delivered"),
+    "LetterReceived": N_("Letter received"), "LetterVetted": N_("Letter vetted"),
+    "LetterDelivered": N_("Letter delivered"), "LetterHeld": N_("Letter held"),
+    "ConferenceScheduled": N_("Conference scheduled"), "ConferenceRescheduled": N_("Conference rescheduled"),
+    "ConferenceCancelled": N_("Conference cancelled"), "ConferenceHeld": N_("Conference held"),
+    "ReparationAgreed": N_("Reparation agreed"), "ReparationItemCompleted": N_("Reparation item completed"),
+    "ReparationItemMissed": N_("Reparation item missed"), "CourtReportSubmitted": N_("Court report submitted"),
+    "FollowUpCompleted": N_("Follow-up completed"), "SafeguardingConcernRaised": N_("Safeguarding concern raised"),
+    "SignpostedToSupport": N_("Signposted to support"), "CaseOnHold": N_("Put on hold"),
+    "CaseResumed": N_("Resumed"), "CaseClosed": N_("Closed"), "CaseReopened": N_("Reopened"),
+    "CaseMerged": N_("Merged"), "DuplicateKeptApart": N_("Kept apart"), "PartnerUpdateNoted": N_("Partner update"),
+}
+
+
+def event_title(event_type: str) -> str:
+    return gettext(EVENTS[event_type]) if event_type in EVENTS else event_type

@@ -1,0 +1,200 @@
+"""Casework's pages on the real service (PostgreSQL, NATS, the referral service opening cases):
+plain form posts, as a browser without JavaScript sends them, following redirects."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from html import unescape
+
+import httpx
+import pytest
+
+from services.referral.adapters import agencies
+from services.referral.domain.submission import EXAMPLE
+from tests.integration.test_casework_api import PASSWORD, PEOPLE, System
+from tests.servers import serve
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+
+
+@pytest.fixture
+async def system(fresh_database_url, clean_nats_url) -> AsyncIterator[System]:
+    """The referral service (to open cases) and casework, with the people of the API tests."""
+    async with AsyncExitStack() as stack:
+        referral_base, referral_app = await stack.enter_async_context(
+            serve("referral", fresh_database_url, clean_nats_url))
+        casework_base, casework_app = await stack.enter_async_context(
+            serve("casework", fresh_database_url, clean_nats_url))
+        _, key = await agencies.add(referral_app.state.runtime.pool, "Thames Valley Police")
+        runtime = casework_app.state.runtime
+        for username, (role, level) in PEOPLE.items():
+            await runtime.identity.accounts.add(username, PASSWORD, role=role, level=level)
+        referral = await stack.enter_async_context(httpx.AsyncClient(base_url=referral_base, timeout=30))
+        casework = await stack.enter_async_context(httpx.AsyncClient(base_url=casework_base, timeout=30))
+        yield System(referral, casework, runtime, key)
+
+
+def csrf(page: httpx.Response) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def version(page: httpx.Response) -> str:
+    return re.search(r'name="expected_version" value="(-?\d+)"', page.text).group(1)
+
+
+@asynccontextmanager
+async def browser(system: System, username: str | None = None) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that keeps cookies and follows redirects, signed in as ``username`` if given."""
+    async with httpx.AsyncClient(base_url=system.casework.base_url, follow_redirects=True, timeout=30) as client:
+        if username:
+            signed = await sign_in(client, username)
+            assert signed.status_code == 200 and str(signed.url).endswith("/"), signed.text
+        yield client
+
+
+async def sign_in(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
+    form = await client.get("/login")
+    return await client.post("/login", data={"username": username, "password": password, "csrf_token": csrf(form)})
+
+
+async def act(client: httpx.AsyncClient, case_id: str, action: str, data: dict, seen: str | None = None):
+    page = await client.get(f"/cases/{case_id}")
+    assert page.status_code == 200, page.text
+    assert f'action="/cases/{case_id}/{action}"' in page.text, f"{action} is not offered"
+    return await client.post(f"/cases/{case_id}/{action}",
+                             data={**data, "csrf_token": csrf(page), "expected_version": seen or version(page)})
+
+
+async def new_case(system: System) -> str:
+    return (await system.case_of((await system.refer())["referral_id"]))["case_id"]
+
+
+def assert_clean(page: httpx.Response) -> None:
+    """The strict CSP holds and the page needs nothing it forbids."""
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert "unsafe-inline" not in page.headers["content-security-policy"]
+    assert not INLINE_SCRIPT.search(page.text) and "<style" not in page.text.lower()
+    assert " style=" not in page.text and " onclick=" not in page.text.lower()
+    assert '<main class="govuk-main-wrapper' in page.text and "<h1" in page.text
+
+
+async def test_signing_in_and_out_and_a_failed_sign_in_says_neither_half(system):
+    async with browser(system) as client:
+        first = await client.get("/cases")
+        assert str(first.url).endswith("/login?next=%2Fcases") and first.status_code == 200
+        for username, password in (("ada.advanced", "wrong"), ("nobody.here", PASSWORD)):
+            refused = await sign_in(client, username, password)
+            assert refused.status_code == 401
+            assert "Enter a correct username and password" in refused.text and "govuk-error-summary" in refused.text
+        assert "My cases" in (await sign_in(client, "ada.advanced")).text
+        home = await client.get("/")
+        assert (await client.post("/logout", data={})).status_code == 400  # no CSRF token: not signed out
+        out = await client.post("/logout", data={"csrf_token": csrf(home)})
+        assert "You have signed out" in out.text
+        assert "/login" in str((await client.get("/")).url)
+    async with browser(system) as auditor:
+        page = await sign_in(auditor, "aud.itor")
+        assert page.status_code == 403 and "You cannot use casework" in page.text
+
+
+async def test_a_facilitator_sees_only_their_cases_and_404_for_another(system):
+    mine, theirs = await new_case(system), await new_case(system)
+    async with (browser(system, "sam.supervisor") as sam, browser(system, "ada.advanced") as ada,
+                browser(system, "finn.foundation") as finn):
+        for case_id, who in ((mine, "ada.advanced"), (theirs, "finn.foundation")):
+            done = await act(sam, case_id, "allocate-facilitator", {"facilitator": who})
+            assert "Done: Allocate a facilitator" in done.text
+        reference = (await system.case_of(await _referral_of(system, mine)))["reference"]
+        assert reference in (await ada.get("/")).text and reference not in (await finn.get("/")).text
+        assert (await finn.get(f"/cases/{mine}")).status_code == 404
+        assert (await ada.get(f"/cases/{mine}")).status_code == 200
+
+
+async def _referral_of(system: System, case_id: str) -> str:
+    detail = await system.casework.get(f"/api/v1/cases/{case_id}", headers=await system.as_("sam.supervisor"))
+    return detail.json()["case"]["referral_id"]
+
+
+async def test_a_case_is_worked_through_its_forms_without_javascript(system):
+    case_id = await new_case(system)
+    async with browser(system, "sam.supervisor") as sam, browser(system, "ada.advanced") as ada:
+        assert "Done: Triage the case" in (await act(sam, case_id, "triage-case", {"note": "Fine"})).text
+        await act(sam, case_id, "allocate-facilitator", {"facilitator": "ada.advanced"})
+        contact = await act(ada, case_id, "record-contact-attempt",
+                            {"party": "victim", "channel": "phone", "outcome": "reached"})
+        assert contact.status_code == 200 and "Done: Record a contact attempt" in contact.text
+        page = await act(ada, case_id, "confirm-victim-interest", {})
+        assert_clean(page)
+        assert "Victim wants to go ahead" in page.text and "moj-timeline" in page.text
+        assert "alex.morgan@example.org" in page.text and "weekdays after 6pm" in page.text
+        assert f'action="/cases/{case_id}/triage-case"' not in page.text  # not at this stage
+        for path in ("/", "/cases", "/login"):
+            assert_clean(await sam.get(path))
+        listed = await sam.get("/cases", params={"status": "assessing"})
+        assert "Assessing" in listed.text and "1 cases" in listed.text
+
+
+async def test_a_refusal_names_the_rule_and_keeps_what_was_typed(system):
+    case_id = await new_case(system)
+    async with browser(system, "sam.supervisor") as sam, browser(system, "ada.advanced") as ada:
+        await act(sam, case_id, "allocate-facilitator", {"facilitator": "ada.advanced"})
+        missing = await act(ada, case_id, "record-contact-attempt", {"channel": "phone", "note": "Rang twice"})
+        assert missing.status_code == 422 and "govuk-error-summary" in missing.text
+        assert "Who – choose an option" in missing.text and "Rang twice" in missing.text
+        refused = await act(ada, case_id, "give-consent",
+                            {"party": "victim", "scope": "information_sharing", "form": "verbal"})
+        assert refused.status_code == 422 and "Consent scope:" in refused.text
+        assert 'href="#give-consent-agency"' in refused.text
+        assert re.search(r'value="information_sharing" checked', refused.text)
+
+
+async def test_the_second_of_two_people_sees_what_changed_and_keeps_their_text(system):
+    case_id = await new_case(system)
+    async with browser(system, "sam.supervisor") as sam, browser(system, "kim.supervisor") as kim:
+        seen = version(await sam.get(f"/cases/{case_id}"))
+        await act(kim, case_id, "triage-case", {})
+        typed = "Waiting for the victim's reply"
+        second = await act(sam, case_id, "put-on-hold", {"reason": typed}, seen=seen)
+        assert second.status_code == 409
+        assert "What changed since you loaded the page" in second.text and "Triaged" in second.text
+        assert typed in unescape(second.text) and version(second) != seen
+        again = await sam.post(f"/cases/{case_id}/put-on-hold",
+                               data={"reason": typed, "csrf_token": csrf(second), "expected_version": version(second)})
+        assert "Done: Put the case on hold" in again.text
+
+
+async def test_a_letter_to_vet_shows_the_victims_details_marked(system):
+    case_id = await new_case(system)
+    for action, body, who in (("allocate-facilitator", {"facilitator": "ada.advanced"}, "sam.supervisor"),
+                              ("confirm-victim-interest", {}, "ada.advanced"),
+                              ("decide-suitability", {"suitable": True}, "ada.advanced")):
+        assert (await system.act(case_id, action, body, who)).status_code == 200
+    async with browser(system, "ada.advanced") as ada:
+        letter = "Dear Sam, you can write to me at HP20 1AA or ring 07700 900123. Alex"
+        received = await act(ada, case_id, "receive-letter", {"from_party": "victim", "content": letter})
+        assert "<mark>HP20 1AA</mark>" in received.text and "<mark>07700 900123</mark>" in received.text
+        assert 'id="vet-letter"' in received.text
+        refused = await act(ada, case_id, "vet-letter", {"letter_id": _letter_id(received), "content": letter})
+        assert refused.status_code == 422 and "must not reach the offender" in unescape(refused.text)
+        assert 'href="#vet-letter-content"' in refused.text
+        vetted = await act(ada, case_id, "vet-letter", {"letter_id": _letter_id(received),
+                                                        "content": "Dear Sam, thank you. Alex"})
+        assert "Done: Vet a letter" in vetted.text and "<mark>" not in vetted.text
+
+
+def _letter_id(page: httpx.Response) -> str:
+    return re.search(r'<option value="([0-9a-f-]{36})"', page.text.split('id="vet-letter"')[1]).group(1)
+
+
+
+async def test_a_sensitive_case_offers_only_advanced_facilitators_to_lead_it(system):
+    document = {**EXAMPLE, "offence": {**EXAMPLE["offence"], "offence_type": "sexual_offence"}}
+    case_id = (await system.case_of((await system.refer(document))["referral_id"]))["case_id"]
+    async with browser(system, "sam.supervisor") as sam:
+        page = await sam.get(f"/cases/{case_id}")
+        lead = page.text.split('id="allocate-facilitator-facilitator"')[1].split("</select>")[0]
+        assert 'value="ada.advanced"' in lead and 'value="finn.foundation"' not in lead
+        co = page.text.split('id="allocate-facilitator-co_facilitator"')[1].split("</select>")[0]
+        assert 'value="finn.foundation"' in co

@@ -3,12 +3,18 @@ token endpoint. Deny by default (DESIGN D10): a route without a principal answer
 
 A service makes an :class:`Identity` at start-up and puts it where :func:`identity_of` finds it:
 ``app.state.identity``, or an ``identity`` attribute of what its bootstrap built.
+
+Failed sign-ins are throttled (:class:`SignInThrottle`) per client address and per username, by
+the token endpoint and by any sign-in page that uses :meth:`SignInThrottle.retry_after`: a
+throttled attempt is answered 429 with ``Retry-After`` before the password is even checked (else a
+guesser would still learn when a guess was right). The blocks lift as the failures leave their
+window, so nobody is locked out for good.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -21,23 +27,71 @@ from shared.identity.passwords import MAX_LENGTH, Passwords
 from shared.identity.sessions import SessionStore
 from shared.identity.tokens import TOKEN_TTL, Principal, TokenError, active_principal, issue_token
 from shared.web.problems import Problem
+from shared.web.throttle import FailureThrottle
 
 SESSION_COOKIE = "rj_session"
 
 
+ADDRESS_LIMIT, ADDRESS_WINDOW = 10, 60.0
+"""Failed sign-ins from one address: ten a minute."""
+USERNAME_LIMIT, USERNAME_WINDOW = 30, 900.0
+"""Failed sign-ins for one username, from anywhere: thirty in fifteen minutes. Higher than an
+address's, so that one address's guesses are stopped by its own block long before the username's
+(the right person, elsewhere, still signs in); many addresses guessing one password are stopped
+here, for the window only."""
+
+
+@dataclass(frozen=True)
+class SignInThrottle:
+    """Failed sign-ins counted per client address and per username (in memory, bounded: see
+    :class:`shared.web.throttle.FailureThrottle`)."""
+
+    by_address: FailureThrottle = field(default_factory=lambda: FailureThrottle(ADDRESS_LIMIT, ADDRESS_WINDOW))
+    by_username: FailureThrottle = field(default_factory=lambda: FailureThrottle(USERNAME_LIMIT, USERNAME_WINDOW))
+
+    @staticmethod
+    def _username(username: str) -> str:
+        return username.strip().casefold()  # usernames are found in any case (Accounts)
+
+    def retry_after(self, address: str, username: str) -> int | None:
+        """Whole seconds until a sign-in from ``address`` as ``username`` may be tried, or None."""
+        waits = [self.by_address.retry_after(address)]
+        if self._username(username):
+            waits.append(self.by_username.retry_after(self._username(username)))
+        found = [wait for wait in waits if wait is not None]
+        return max(found) if found else None
+
+    def failed(self, address: str, username: str) -> None:
+        """Record one failed sign-in (a wrong password, an unknown or disabled account, a blank)."""
+        self.by_address.failed(address)
+        if self._username(username):
+            self.by_username.failed(self._username(username))
+
+
 @dataclass(frozen=True)
 class Identity:
-    """Accounts, sessions and the signing secret one app uses."""
+    """Accounts, sessions and the signing secret one app uses; ``throttle`` (when given) holds
+    back repeated failed sign-ins."""
 
     accounts: Accounts
     sessions: SessionStore
     secret: bytes
     token_ttl: timedelta = TOKEN_TTL
+    throttle: SignInThrottle | None = None
 
     @classmethod
-    def on(cls, pool: asyncpg.Pool, secret: bytes, *, passwords: Passwords | None = None) -> Identity:
-        """Everything on one pool; ``secret`` from :func:`shared.identity.tokens.identity_secret`."""
-        return cls(Accounts(pool, passwords), SessionStore(pool, secret), secret)
+    def on(cls, pool: asyncpg.Pool, secret: bytes, *, passwords: Passwords | None = None,
+           throttle: SignInThrottle | None = None) -> Identity:
+        """Everything on one pool; ``secret`` from :func:`shared.identity.tokens.identity_secret`;
+        failed sign-ins throttled (by a new :class:`SignInThrottle` unless one is given)."""
+        return cls(Accounts(pool, passwords), SessionStore(pool, secret), secret,
+                   throttle=throttle or SignInThrottle())
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server saw it (uvicorn takes it from X-Forwarded-For only when
+    the proxy is trusted, ``--forwarded-allow-ips``)."""
+    return request.client.host if request.client else "unknown"
 
 
 def identity_of(request: Request) -> Identity:
@@ -119,11 +173,20 @@ def auth_router() -> APIRouter:
     """``POST /api/v1/auth/token``: a username and password for a short-lived bearer token."""
     router = APIRouter(prefix="/api/v1/auth", tags=["sign-in"])
 
-    @router.post("/token", responses={401: {"description": "the username or password is wrong"}})
+    @router.post("/token", responses={401: {"description": "the username or password is wrong"},
+                                      429: {"description": "too many failed sign-ins: wait for Retry-After"}})
     async def token(body: TokenRequest, request: Request) -> TokenAnswer:
-        identity = identity_of(request)
+        identity, address = identity_of(request), client_address(request)
+        throttle = identity.throttle
+        if throttle is not None and (wait := throttle.retry_after(address, body.username)) is not None:
+            raise Problem(429, "Too many failed sign-ins",
+                          f"too many failed sign-ins came from your address or for this username;"
+                          f" try again in {wait} seconds", headers={"Retry-After": str(wait)},
+                          kind="too-many-failed-attempts")
         account = await identity.accounts.verify_password(body.username, body.password)
         if account is None:  # one answer for every reason, so it tells nobody which half was wrong
+            if throttle is not None:
+                throttle.failed(address, body.username)
             raise Problem(401, "Sign-in refused", "the username or password is wrong, or the account is disabled",
                           headers={"WWW-Authenticate": 'Bearer realm="rj"'}, kind="sign-in-refused")
         return TokenAnswer(access_token=issue_token(account, identity.secret, identity.token_ttl),

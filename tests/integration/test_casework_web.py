@@ -198,3 +198,75 @@ async def test_a_sensitive_case_offers_only_advanced_facilitators_to_lead_it(sys
         assert 'value="ada.advanced"' in lead and 'value="finn.foundation"' not in lead
         co = page.text.split('id="allocate-facilitator-co_facilitator"')[1].split("</select>")[0]
         assert 'value="finn.foundation"' in co
+
+
+async def test_failed_sign_ins_from_an_address_are_throttled_and_the_right_password_elsewhere_works(system):
+    async with browser(system) as client:
+        for n in range(10):
+            assert (await sign_in(client, "ada.advanced", f"wrong {n}")).status_code == 401
+        for username in ("ada.advanced", "sam.supervisor"):  # the right password waits too, from this address
+            throttled = await sign_in(client, username)
+            assert throttled.status_code == 429 and 1 <= int(throttled.headers["retry-after"]) <= 60
+            assert "too many failed attempts to sign in" in unescape(throttled.text)
+            assert "govuk-error-summary" in throttled.text and "/login" in str(throttled.url)
+        token = await client.post("/api/v1/auth/token", json={"username": "sam.supervisor", "password": PASSWORD})
+        assert token.status_code == 429 and token.headers["retry-after"]
+    elsewhere = httpx.AsyncHTTPTransport(local_address="127.0.0.2")  # another address on the loopback
+    async with httpx.AsyncClient(base_url=system.casework.base_url, transport=elsewhere, follow_redirects=True,
+                                 timeout=30) as other:
+        signed = await sign_in(other, "ada.advanced")
+        assert signed.status_code == 200 and "My cases" in signed.text
+
+
+async def test_the_overview_lists_open_cases_to_allocate_and_possible_duplicates_from_their_queries(system):
+    first = await new_case(system)
+    second = (await system.case_of((await system.refer())["referral_id"]))
+    assert second["possible_duplicate_of"] == first
+    assert (await system.act(first, "allocate-facilitator", {"facilitator": "ada.advanced"},
+                             "sam.supervisor")).status_code == 200
+    assert (await system.act(second["case_id"], "put-on-hold", {"reason": "Waiting"}, "sam.supervisor")).status_code \
+        == 200
+    async with browser(system, "sam.supervisor") as sam:
+        overview = (await sam.get("/")).text
+        to_allocate, duplicates = (overview.split(caption)[1].split("</table>")[0] for caption in
+                                   ("Cases to allocate (1)", "Possible duplicates to merge or keep apart (1)"))
+        assert second["reference"] in to_allocate and second["case_id"] in duplicates  # on hold, still listed
+        assert f"/cases/{first}" not in to_allocate and f"/cases/{first}" not in duplicates
+        await act(sam, second["case_id"], "resume", {})
+        await act(sam, second["case_id"], "keep-apart", {"reason": "Different incidents"})
+        after = (await sam.get("/")).text
+        assert "No possible duplicates." in after and "Cases to allocate (1)" in after
+
+
+async def test_a_message_for_the_offender_with_the_victims_details_is_refused_marked_and_kept(system):
+    case_id = await new_case(system)
+    steps = [("allocate-facilitator", {"facilitator": "ada.advanced"}, "sam.supervisor"),
+             ("confirm-victim-interest", {}, "ada.advanced")]
+    for party in ("victim", "offender"):
+        steps += [("give-consent", {"party": party, "scope": "participation", "form": "written"}, "ada.advanced"),
+                  ("complete-risk-assessment", {"party": party, "level": "low", "review_date": "2099-01-01"},
+                   "ada.advanced")]
+    steps.append(("decide-suitability", {"suitable": True}, "ada.advanced"))
+    for action, body, who in steps:
+        assert (answer := await system.act(case_id, action, body, who)).status_code == 200, (action, answer.text)
+    text = "Alex would like a reply: write to HP20 1AA or ring 07700 900123"
+    async with browser(system, "ada.advanced") as ada:
+        refused = await act(ada, case_id, "deliver-shuttle-message",
+                            {"direction": "victim_to_offender", "medium": "spoken", "summary": text})
+        assert refused.status_code == 422 and "must not reach the offender" in unescape(refused.text)
+        assert 'href="#deliver-shuttle-message-summary"' in refused.text
+        form = refused.text.split('id="deliver-shuttle-message"')[1].split("</form>")[0]
+        assert "carries the victim's phone number, postcode" in unescape(form)
+        assert "<mark>HP20 1AA</mark>" in form and "<mark>07700 900123</mark>" in form
+        assert text in unescape(form)  # what was typed is kept, to correct
+        assert 'id="messages"' not in refused.text  # nothing was delivered
+        back = await act(ada, case_id, "deliver-shuttle-message",
+                         {"direction": "offender_to_victim", "medium": "written", "summary": "Sam is sorry"})
+        done = await act(ada, case_id, "deliver-shuttle-message",
+                         {"direction": "victim_to_offender", "medium": "spoken", "summary": "Alex accepts"})
+        assert "Done: Record a shuttle message delivered" in back.text and "Done:" in done.text
+        messages = done.text.split('id="messages"')[1].split("</section>")[0]
+        assert "Alex accepts" in messages and "Sam is sorry" in messages and "<mark>" not in messages
+        offender = done.text.split(">Offender</h3>")[1].split("</dl>")[0]
+        for detail in ("HP20 1AA", "07700 900123", "alex.morgan@example.org", "Acacia"):
+            assert detail not in messages and detail not in offender

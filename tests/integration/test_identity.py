@@ -16,11 +16,19 @@ from hypothesis import strategies as st
 
 from shared.db import create_pool
 from shared.identity.accounts import AccountError, Accounts, UsernameTaken
-from shared.identity.fastapi import SESSION_COOKIE, CurrentPrincipal, Identity, auth_router, require_role
+from shared.identity.fastapi import (
+    SESSION_COOKIE,
+    CurrentPrincipal,
+    Identity,
+    SignInThrottle,
+    auth_router,
+    require_role,
+)
 from shared.identity.passwords import Passwords
 from shared.identity.sessions import SessionStore
 from shared.identity.tokens import Principal, TokenInvalid, active_principal, identity_secret, issue_token
 from shared.web import problems
+from shared.web.throttle import FailureThrottle
 
 SECRET = identity_secret(bytes(range(32)))
 PASSWORD = "correct horse battery staple"
@@ -311,3 +319,39 @@ async def test_any_sign_in_answers_200_401_or_422_never_5xx(client, username, pa
     assert answer.status_code in (200, 401, 422), answer.text
     if answer.status_code != 200:
         assert answer.headers["content-type"] == PROBLEM and answer.json()["status"] == answer.status_code
+
+
+async def test_failed_sign_ins_are_throttled_per_address_and_per_username_but_not_for_good(accounts, pool):
+    """429 with Retry-After before the password is checked; the right password from an address
+    not throttled still works while the username's own, higher, limit is not reached."""
+    throttle = SignInThrottle(FailureThrottle(2, 60.0), FailureThrottle(3, 60.0))
+    identity = Identity(accounts, SessionStore(pool, SECRET), SECRET, throttle=throttle)
+    app = app_for(identity)
+
+    async def sign_in(address: str, username: str, password: str = PASSWORD) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://rj.test") as client:
+            return await client.post("/api/v1/auth/token", json={"username": username, "password": password})
+
+    assert [(await sign_in("10.0.0.1", "audrey", "wrong!")).status_code for _ in range(2)] == [401, 401]
+    throttled = await sign_in("10.0.0.1", "audrey")  # the right password waits too: a guess is never confirmed
+    assert throttled.status_code == 429 and throttled.headers["content-type"] == PROBLEM
+    assert 1 <= int(throttled.headers["retry-after"]) <= 60
+    assert throttled.json()["type"] == "/problems/too-many-failed-attempts"
+    assert (await sign_in("10.0.0.2", "audrey")).status_code == 200  # elsewhere: signed in
+
+    assert (await sign_in("10.0.0.3", "Audrey", "wrong!")).status_code == 401  # the username's third
+    assert (await sign_in("10.0.0.4", "AUDREY")).status_code == 429  # any case, any address
+    assert (await sign_in("10.0.0.4", "Alice.Smith")).status_code == 200  # someone else, same address
+
+    clock = [0.0]
+    lifting = SignInThrottle(FailureThrottle(1, 60.0, clock=lambda: clock[0]),
+                             FailureThrottle(5, 60.0, clock=lambda: clock[0]))
+    lifting.failed("10.0.0.9", "audrey")
+    assert lifting.retry_after("10.0.0.9", "someone") == 60
+    clock[0] = 60.5
+    assert lifting.retry_after("10.0.0.9", "audrey") is None  # the block lifts by itself
+
+
+async def test_an_identity_made_for_a_service_throttles_sign_ins(pool):
+    assert isinstance(Identity.on(pool, SECRET).throttle, SignInThrottle)

@@ -44,8 +44,13 @@ def found_details(text: str, details: tuple[str, ...]) -> list[str]:
 
 def describe(found: list[str]) -> str:
     """Name what was found without repeating all of it in an error that may be logged."""
-    kinds = sorted({_kind(detail) for detail in found})
-    return ", ".join(kinds)
+    return ", ".join(kinds(found))
+
+
+def kinds(found: list[str]) -> list[str]:
+    """What kinds of detail ``found`` holds (``email address``, ``phone number``, ``postcode``,
+    ``address or name``), each once, sorted."""
+    return sorted({_kind(detail) for detail in found})
 
 
 def _kind(detail: str) -> str:

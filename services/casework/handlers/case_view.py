@@ -1,10 +1,14 @@
 """Reading a case as a person: allowed only to those who may see it, recorded every time
-(auditors see who read what), and composed for people — summary, parties, deadlines, timeline
-and the actions they may take now."""
+(auditors see who read what), and composed for people — summary, parties, deadlines, timeline,
+the letters and messages carried between the parties, and the actions they may take now — from
+one read of the case's stream.
+
+Deadlines and timeline entries carry a :class:`Phrase` (a catalogue message id and its values)
+for the pages to translate, besides their English text for the JSON API."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -15,18 +19,26 @@ from services.casework.domain.people import Person
 from services.casework.domain.rules import available, ensure_may_see
 from services.casework.domain.state import CaseState, case_stream
 from services.casework.handlers.dependencies import Dependencies
-from services.casework.handlers.timeline import describe
+from services.casework.handlers.timeline import N_, Phrase, phrase
 from shared.contracts import casework as e
 from shared.envelope import Cause, Envelope, new_event, open_event
 from shared.eventstore.port import ANY_VERSION, Actor
+
+FIRST_CONTACT = N_("first contact attempt with the victim")
+SENTENCE_DEFERRED = N_("sentence deferred until")
+RISK_REVIEW = N_("risk assessment review of the {party}")
+REPARATION = N_("reparation: {kind}")
+DEADLINE_PHRASES = (FIRST_CONTACT, SENTENCE_DEFERRED, RISK_REVIEW, REPARATION)
 
 
 @dataclass(frozen=True)
 class Deadline:
     what: str
+    """In English (the JSON API's); pages show ``phrase`` in their language."""
     due: date
     working_days_left: int
     done: bool = False
+    phrase: Phrase = field(default_factory=lambda: Phrase(""), compare=False)
 
 
 @dataclass(frozen=True)
@@ -35,8 +47,41 @@ class TimelineEntry:
     at: datetime
     event_type: str
     summary: str
+    """In English (the JSON API's); pages show ``phrase`` in their language."""
     by: str
     role: str | None
+    phrase: Phrase = field(default_factory=lambda: Phrase(""), compare=False)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter from one party for the other: as written, and as vetted (what may reach the other side)."""
+
+    letter_id: UUID
+    number: int
+    from_party: str
+    status: str
+    received: str
+    vetted: str | None = None
+
+
+@dataclass(frozen=True)
+class ShuttleMessage:
+    """A message the facilitator carried between the parties."""
+
+    message_id: UUID
+    at: datetime
+    by: str
+    direction: str
+    medium: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ReparationPromise:
+    kind: str
+    description: str
+    due: date
 
 
 @dataclass(frozen=True)
@@ -47,6 +92,12 @@ class CaseView:
     deadlines: list[Deadline]
     timeline: list[TimelineEntry]
     actions: list[type] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
+    """In the order received, with the texts (opened: the view is for the people who work the case)."""
+    messages: list[ShuttleMessage] = field(default_factory=list)
+    conferences: dict[UUID, datetime] = field(default_factory=dict)
+    """When each conference is (or was last) set for."""
+    reparation_items: dict[UUID, ReparationPromise] = field(default_factory=dict)
 
 
 async def view_case(case_id: UUID, by: Person, cause: Cause, deps: Dependencies, view: str = "case") -> CaseView:
@@ -59,7 +110,7 @@ async def view_case(case_id: UUID, by: Person, cause: Cause, deps: Dependencies,
     assert isinstance(opened, e.CaseOpened)
     return CaseView(state=state, opened=opened, parties=_parties(opened, envelopes),
                     deadlines=deadlines(envelopes, deps.clock().date()), timeline=_timeline(envelopes),
-                    actions=available(state, by))
+                    actions=available(state, by), **_papers(envelopes))
 
 
 async def record_access(case_id: UUID, view: str, cause: Cause, deps: Dependencies) -> None:
@@ -85,7 +136,7 @@ def deadlines(envelopes: list[Envelope], today: date) -> list[Deadline]:
     opened = events[0]
     if isinstance(opened, e.CaseOpened) and opened.first_contact_due:
         contacted = any(isinstance(x, e.ContactAttempted) and x.party == "victim" for x in events)
-        found.append(_deadline("first contact attempt with the victim", opened.first_contact_due, today, contacted))
+        found.append(_deadline(Phrase(FIRST_CONTACT), opened.first_contact_due, today, contacted))
     reviews: dict[UUID, tuple[str, date]] = {}
     items: dict[UUID, tuple[str, date, bool]] = {}
     for event in events:
@@ -95,24 +146,57 @@ def deadlines(envelopes: list[Envelope], today: date) -> list[Deadline]:
             case e.RiskAssessmentReviewed():
                 reviews[event.assessment_id] = (reviews[event.assessment_id][0], event.review_date)
             case e.ReparationAgreed():
-                items |= {i.item_id: (i.kind.replace("_", " "), i.due, False) for i in event.items}
+                items |= {i.item_id: (i.kind, i.due, False) for i in event.items}
             case e.ReparationItemCompleted() | e.ReparationItemMissed():
                 items[event.item_id] = (*items[event.item_id][:2], True)
             case e.PartnerUpdateNoted(deferred_until=date()):
-                found.append(_deadline("sentence deferred until", event.deferred_until, today))
-    found += [_deadline(f"risk assessment review of the {party}", due, today) for party, due in reviews.values()]
-    found += [_deadline(f"reparation: {kind}", due, today, done) for kind, due, done in items.values()]
+                found.append(_deadline(Phrase(SENTENCE_DEFERRED), event.deferred_until, today))
+    found += [_deadline(Phrase(RISK_REVIEW, {"party": party}), due, today) for party, due in reviews.values()]
+    found += [_deadline(Phrase(REPARATION, {"kind": kind}), due, today, done) for kind, due, done in items.values()]
     return sorted(found, key=lambda d: (d.done, d.due))
 
 
-def _deadline(what: str, due: date, today: date, done: bool = False) -> Deadline:
-    return Deadline(what, due, working_days_left(due, today), done)
+def _deadline(what: Phrase, due: date, today: date, done: bool = False) -> Deadline:
+    english = what.english()
+    return Deadline(english[:1].lower() + english[1:], due, working_days_left(due, today), done, what)
 
 
 def _timeline(envelopes: list[Envelope]) -> list[TimelineEntry]:
-    return [TimelineEntry(x.recorded.stream_version, x.recorded.recorded_at, x.recorded.event_type,
-                          describe(x.event), _who(x.recorded.actor), x.recorded.actor.role)
-            for x in envelopes]
+    entries = []
+    for x in envelopes:
+        said = phrase(x.event)
+        entries.append(TimelineEntry(x.recorded.stream_version, x.recorded.recorded_at, x.recorded.event_type,
+                                     said.english(), _who(x.recorded.actor), x.recorded.actor.role, said))
+    return entries
+
+
+def _papers(envelopes: list[Envelope]) -> dict[str, Any]:
+    """The letters, messages, conferences and reparation items behind the ids the case holds."""
+    letters: dict[UUID, Letter] = {}
+    messages: list[ShuttleMessage] = []
+    conferences: dict[UUID, datetime] = {}
+    items: dict[UUID, ReparationPromise] = {}
+    for x in envelopes:
+        match event := x.event:
+            case e.LetterReceived():
+                letters[event.letter_id] = Letter(event.letter_id, len(letters) + 1, event.from_party, "received",
+                                                  str(event.content))
+            case e.LetterVetted() if event.letter_id in letters:
+                letters[event.letter_id] = replace(letters[event.letter_id], status="vetted",
+                                                   vetted=str(event.content))
+            case e.LetterDelivered() if event.letter_id in letters:
+                letters[event.letter_id] = replace(letters[event.letter_id], status="delivered")
+            case e.LetterHeld() if event.letter_id in letters:
+                letters[event.letter_id] = replace(letters[event.letter_id], status="held")
+            case e.ShuttleMessageDelivered():
+                messages.append(ShuttleMessage(event.message_id, x.recorded.recorded_at, _who(x.recorded.actor),
+                                               event.direction, event.medium, str(event.summary)))
+            case e.ConferenceScheduled() | e.ConferenceRescheduled():
+                conferences[event.conference_id] = event.at
+            case e.ReparationAgreed():
+                items |= {i.item_id: ReparationPromise(i.kind, str(i.description), i.due) for i in event.items}
+    return {"letters": list(letters.values()), "messages": messages, "conferences": conferences,
+            "reparation_items": items}
 
 
 def _who(actor: Actor) -> str:

@@ -1,73 +1,112 @@
-"""A case's events as people read them in its timeline: what happened, in plain words."""
+"""A case's events as people read them in its timeline: what happened, in plain words.
+
+Each phrase is a message id of the web catalogue (marked with ``N_`` for extraction) with the
+event's fields as named ``{placeholders}``: the page translates the phrase and fills it
+(``Phrase.fields`` hold the values as recorded, for it to put in words); the JSON API keeps the
+English text of :func:`describe`."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from string import Formatter
+from typing import Any
 
 from shared.contracts import casework as e
 from shared.contracts.base import DomainEvent
 
+
+def N_(message: str) -> str:  # the marker the catalogue's extractor looks for (see web/catalogue.py)
+    """Mark a phrase for the catalogue where it is defined; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A message id of the catalogue and the values of its ``{placeholders}``."""
+
+    msgid: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def english(self) -> str:
+        """The phrase in English, each value in plain words, the first letter capitalised."""
+        text = self.msgid.format_map({name: plain(value) for name, value in self.fields.items()})
+        return text[:1].upper() + text[1:]
+
+
+def placeholders(msgid: str) -> set[str]:
+    """The names of a phrase's ``{placeholders}``."""
+    return {name for _, name, _, _ in Formatter().parse(msgid) if name}
+
+
 PHRASES: dict[type, str] = {
-    e.CaseOpened: "Case opened from referral {referral_reference}",
-    e.CaseTriaged: "Triaged and accepted",
-    e.CaseFlaggedSensitive: "Flagged sensitive: {reasons}",
-    e.SignOffRequested: "Sign-off requested by {requested_by}",
-    e.SignOffGranted: "Signed off by {supervisor}",
-    e.SignOffRefused: "Sign-off refused by {supervisor}: {reason}",
-    e.FacilitatorAllocated: "Allocated to {facilitator} ({level})",
-    e.FacilitatorReassigned: "Reassigned to {facilitator} ({level}): {reason}",
-    e.ContactAttempted: "Contact attempt with the {party} by {channel}: {outcome}",
-    e.RJInformationGiven: "Information about restorative justice given to the {party}",
-    e.VictimInterestConfirmed: "The victim wants to go ahead",
-    e.VictimDeclined: "The victim declined",
-    e.OffenderTraced: "Offender traced through {through}",
-    e.OffenderApproached: "Offender approached",
-    e.ResponsibilityAcknowledged: "The offender acknowledged responsibility",
-    e.OffenderDeclined: "The offender declined",
-    e.RiskAssessmentCompleted: "Risk assessment of the {party}: {level} (review by {review_date})",
-    e.RiskAssessmentReviewed: "Risk assessment reviewed: {level} (review by {review_date})",
-    e.SuitabilityDecided: "Suitability decided: {suitable}",
-    e.ConsentGiven: "{form} consent of the {party}: {scope}",
-    e.ConsentWithdrawn: "The {party} withdrew consent: {scope}",
-    e.PreparationMeetingHeld: "Preparation meeting with the {party} on {held_on}",
-    e.SupporterAdded: "A supporter added for the {supports}",
-    e.ProcessChosen: "Process chosen: {process}",
-    e.ShuttleMessageDelivered: "Message delivered ({direction}, {medium})",
-    e.LetterReceived: "Letter received from the {from_party}",
-    e.LetterVetted: "Letter vetted by {vetted_by}",
-    e.LetterDelivered: "Letter delivered to the {to_party}",
-    e.LetterHeld: "Letter held: {reason}",
-    e.ConferenceScheduled: "Conference scheduled for {at}",
-    e.ConferenceRescheduled: "Conference moved to {at}",
-    e.ConferenceCancelled: "Conference cancelled: {reason}",
-    e.ConferenceHeld: "Conference held on {held_at}",
-    e.ReparationAgreed: "Reparation agreed ({count} items)",
-    e.ReparationItemCompleted: "A reparation item completed on {on}",
-    e.ReparationItemMissed: "A reparation item missed on {on}",
-    e.CourtReportSubmitted: "Report submitted to {court}",
-    e.FollowUpCompleted: "Follow-up with the {party} completed",
-    e.SafeguardingConcernRaised: "Safeguarding concern raised about the {party}",
-    e.SignpostedToSupport: "The {party} signposted to {service}",
-    e.CaseOnHold: "Put on hold: {reason}",
-    e.CaseResumed: "Resumed",
-    e.CaseClosed: "Closed: {reason}",
-    e.CaseReopened: "Reopened: {reason}",
-    e.CaseMerged: "Merged into an earlier case",
-    e.DuplicateKeptApart: "Kept apart from a possible duplicate",
-    e.PartnerUpdateNoted: "Partner update: {kind}",
+    e.CaseOpened: N_("Case opened from referral {referral_reference}"),
+    e.CaseTriaged: N_("Triaged and accepted"),
+    e.CaseFlaggedSensitive: N_("Flagged sensitive: {reasons}"),
+    e.SignOffRequested: N_("Sign-off requested by {requested_by}"),
+    e.SignOffGranted: N_("Signed off by {supervisor}"),
+    e.SignOffRefused: N_("Sign-off refused by {supervisor}: {reason}"),
+    e.FacilitatorAllocated: N_("Allocated to {facilitator} ({level})"),
+    e.FacilitatorReassigned: N_("Reassigned to {facilitator} ({level}): {reason}"),
+    e.ContactAttempted: N_("Contact attempt with the {party} by {channel}: {outcome}"),
+    e.RJInformationGiven: N_("Information about restorative justice given to the {party}"),
+    e.VictimInterestConfirmed: N_("The victim wants to go ahead"),
+    e.VictimDeclined: N_("The victim declined"),
+    e.OffenderTraced: N_("Offender traced through {through}"),
+    e.OffenderApproached: N_("Offender approached"),
+    e.ResponsibilityAcknowledged: N_("The offender acknowledged responsibility"),
+    e.OffenderDeclined: N_("The offender declined"),
+    e.RiskAssessmentCompleted: N_("Risk assessment of the {party}: {level} (review by {review_date})"),
+    e.RiskAssessmentReviewed: N_("Risk assessment reviewed: {level} (review by {review_date})"),
+    e.SuitabilityDecided: N_("Suitability decided: {suitable}"),
+    e.ConsentGiven: N_("{form} consent of the {party}: {scope}"),
+    e.ConsentWithdrawn: N_("The {party} withdrew consent: {scope}"),
+    e.PreparationMeetingHeld: N_("Preparation meeting with the {party} on {held_on}"),
+    e.SupporterAdded: N_("A supporter added for the {supports}"),
+    e.ProcessChosen: N_("Process chosen: {process}"),
+    e.ShuttleMessageDelivered: N_("Message delivered ({direction}, {medium})"),
+    e.LetterReceived: N_("Letter received from the {from_party}"),
+    e.LetterVetted: N_("Letter vetted by {vetted_by}"),
+    e.LetterDelivered: N_("Letter delivered to the {to_party}"),
+    e.LetterHeld: N_("Letter held: {reason}"),
+    e.ConferenceScheduled: N_("Conference scheduled for {at}"),
+    e.ConferenceRescheduled: N_("Conference moved to {at}"),
+    e.ConferenceCancelled: N_("Conference cancelled: {reason}"),
+    e.ConferenceHeld: N_("Conference held on {held_at}"),
+    e.ReparationAgreed: N_("Reparation agreed ({count} items)"),
+    e.ReparationItemCompleted: N_("A reparation item completed on {on}"),
+    e.ReparationItemMissed: N_("A reparation item missed on {on}"),
+    e.CourtReportSubmitted: N_("Report submitted to {court}"),
+    e.FollowUpCompleted: N_("Follow-up with the {party} completed"),
+    e.SafeguardingConcernRaised: N_("Safeguarding concern raised about the {party}"),
+    e.SignpostedToSupport: N_("The {party} signposted to {service}"),
+    e.CaseOnHold: N_("Put on hold: {reason}"),
+    e.CaseResumed: N_("Resumed"),
+    e.CaseClosed: N_("Closed: {reason}"),
+    e.CaseReopened: N_("Reopened: {reason}"),
+    e.CaseMerged: N_("Merged into an earlier case"),
+    e.DuplicateKeptApart: N_("Kept apart from a possible duplicate"),
+    e.PartnerUpdateNoted: N_("Partner update: {kind}"),
 }
 
 
+def phrase(event: DomainEvent) -> Phrase:
+    """What the timeline says of ``event``: its phrase and the values it names (only those: the
+    event's sealed free text stays on the case itself)."""
+    msgid = PHRASES.get(type(event), type(event).__name__)
+    dumped = event.model_dump()
+    dumped["count"] = len(getattr(event, "items", ()) or ())
+    return Phrase(msgid, {name: dumped.get(name) for name in placeholders(msgid)})
+
+
 def describe(event: DomainEvent) -> str:
-    """One line for the timeline, without the event's sealed free text (shown on the case itself)."""
-    phrase = PHRASES.get(type(event), type(event).__name__)
-    fields = {name: _plain(value) for name, value in event.model_dump().items()}
-    fields["count"] = len(getattr(event, "items", ()) or ())
-    text = phrase.format_map(fields)
-    return text[0].upper() + text[1:]
+    """One line for the timeline in English (the JSON API's ``summary``)."""
+    return phrase(event).english()
 
 
-def _plain(value) -> str:
+def plain(value: Any) -> str:
+    """A recorded value in plain English words: ``not_safe_to_talk`` → ``not safe to talk``."""
     if isinstance(value, list | tuple):
-        return ", ".join(_plain(v) for v in value)
+        return ", ".join(plain(v) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value).replace("_", " ")

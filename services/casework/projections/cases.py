@@ -49,7 +49,11 @@ class Cases:
     CREATE INDEX IF NOT EXISTS cases_by_lead ON cases (lead);
     CREATE INDEX IF NOT EXISTS cases_by_co ON cases (co_facilitator);
     CREATE INDEX IF NOT EXISTS cases_by_referral ON cases (referral_id);
-    CREATE INDEX IF NOT EXISTS cases_by_status ON cases (status, first_contact_due)"""
+    CREATE INDEX IF NOT EXISTS cases_by_status ON cases (status, first_contact_due);
+    CREATE INDEX IF NOT EXISTS cases_to_allocate ON cases (first_contact_due, reference)
+        WHERE lead IS NULL AND stage <> 'closed';
+    CREATE INDEX IF NOT EXISTS cases_possible_duplicates ON cases (first_contact_due, reference)
+        WHERE possible_duplicate_of IS NOT NULL AND stage <> 'closed'"""
 
     async def apply(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
         event, at = envelope.event, envelope.recorded.recorded_at
@@ -91,6 +95,31 @@ async def case_row(pool: asyncpg.Pool, case_id: UUID) -> asyncpg.Record | None:
     return await pool.fetchrow("SELECT * FROM casework.cases WHERE case_id = $1", case_id)
 
 
+ORDER = (" ORDER BY (first_contact_at IS NULL AND stage <> 'closed') DESC, first_contact_due NULLS LAST,"
+         " reference")
+"""Overdue first contact first, then soonest due: every list's order."""
+TO_ALLOCATE = "lead IS NULL AND stage <> 'closed'"
+POSSIBLE_DUPLICATES = "possible_duplicate_of IS NOT NULL AND stage <> 'closed'"
+
+
+async def _listed(pool: asyncpg.Pool, condition: str, args: list, offset: int, limit: int):
+    total = await pool.fetchval(f"SELECT count(*) FROM casework.cases WHERE {condition}", *args)
+    rows = await pool.fetch(f"SELECT * FROM casework.cases WHERE {condition}{ORDER}"
+                            f" LIMIT {int(limit)} OFFSET {int(offset)}", *args)
+    return rows, total
+
+
+async def cases_to_allocate(pool: asyncpg.Pool, *, offset=0, limit=25):
+    """Open cases nobody leads yet (whatever their status: on hold or awaiting sign-off too), and
+    how many there are; overdue first contact first, then soonest due."""
+    return await _listed(pool, TO_ALLOCATE, [], offset, limit)
+
+
+async def possible_duplicates(pool: asyncpg.Pool, *, offset=0, limit=25):
+    """Open cases still linked to a possible duplicate (neither merged nor kept apart), and how many."""
+    return await _listed(pool, POSSIBLE_DUPLICATES, [], offset, limit)
+
+
 async def list_cases(pool: asyncpg.Pool, *, referral_id=None, status=None, area=None, sensitive=None,
                      facilitator=None, overdue_on=None, worked_by=None, offset=0, limit=25):
     """A page of cases and the total matching; overdue first contact first, then soonest due."""
@@ -107,10 +136,4 @@ async def list_cases(pool: asyncpg.Pool, *, referral_id=None, status=None, area=
             match(sql, value)
     if overdue_on is not None:
         match("first_contact_at IS NULL AND stage <> 'closed' AND first_contact_due < ?", overdue_on)
-    condition = " AND ".join(where)
-    total = await pool.fetchval(f"SELECT count(*) FROM casework.cases WHERE {condition}", *args)
-    rows = await pool.fetch(
-        f"SELECT * FROM casework.cases WHERE {condition}"
-        " ORDER BY (first_contact_at IS NULL AND stage <> 'closed') DESC, first_contact_due NULLS LAST, reference"
-        f" LIMIT {int(limit)} OFFSET {int(offset)}", *args)
-    return rows, total
+    return await _listed(pool, " AND ".join(where), args, offset, limit)

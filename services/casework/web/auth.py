@@ -1,14 +1,26 @@
 """Signing in and out of casework with the shared sessions (``shared.identity``): the sign-in
-form, its one message for every failure (it never says which half was wrong), and signing out."""
+form, its one message for every failure (it never says which half was wrong), and signing out.
+
+Failed sign-ins are throttled per client address and per username (the identity's
+``SignInThrottle``, shared with the token endpoint): once throttled, the form answers 429 with
+``Retry-After`` and says how long to wait, without checking the password; the block lifts by itself."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.casework.web.i18n import gettext
-from services.casework.web.pages import checked_form, page, signed_in
-from shared.identity.fastapi import SESSION_COOKIE, clear_session_cookie, identity_of, set_session_cookie
+from services.casework.web.pages import UK, checked_form, page, signed_in
+from shared.identity.fastapi import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    client_address,
+    identity_of,
+    set_session_cookie,
+)
 
 router = APIRouter(include_in_schema=False)
 MAX_FIELD = 256
@@ -36,9 +48,19 @@ async def login_form(request: Request) -> Response:
 async def login(request: Request) -> Response:
     form = await checked_form(request)
     username, password = (str(form.get(name) or "")[:MAX_FIELD] for name in ("username", "password"))
-    identity = identity_of(request)
+    identity, address = identity_of(request), client_address(request)
+    throttle = identity.throttle
+    if throttle is not None and (wait := throttle.retry_after(address, username)) is not None:
+        again = (datetime.now(UK) + timedelta(seconds=wait + 59)).strftime("%H:%M")  # the next whole minute
+        message = gettext("There have been too many failed attempts to sign in. You can try again at %(time)s.",
+                          time=again)
+        response = sign_in_page(request, 429, username=username, errors=[{"text": message, "href": "#username"}])
+        response.headers["Retry-After"] = str(wait)
+        return response
     account = await identity.accounts.verify_password(username, password) if username and password else None
     if account is None:
+        if throttle is not None:
+            throttle.failed(address, username)
         # One message for every reason (unknown name, wrong password, disabled account).
         message = gettext("Enter a correct username and password")
         return sign_in_page(request, 401, username=username,

@@ -19,13 +19,13 @@ from pydantic import ValidationError
 from services.casework.domain.decide import DECISIONS
 from services.casework.domain.errors import CaseChangedMeanwhile, CaseNotFound, NotPermitted
 from services.casework.handlers import ActOnCase, handle
-from services.casework.handlers.case_view import CaseView, view_case
+from services.casework.handlers.case_view import CaseView, Letter, ShuttleMessage, view_case
 from services.casework.projections import CASES
 from services.casework.web.forms import action_path, body_of, fields_of, messages, typed
 from services.casework.web.i18n import gettext
-from services.casework.web.labels import action_title, rule
+from services.casework.web.labels import action_title, refusal
 from services.casework.web.pages import caseworker, cause, checked_form, not_found, page, person
-from services.casework.web.work import marked, options_for, papers_of
+from services.casework.web.work import marked, options_for
 from shared.commands import RuleBroken
 from shared.identity.fastapi import identity_of
 from shared.identity.tokens import Principal
@@ -35,6 +35,8 @@ router = APIRouter(include_in_schema=False)
 Signed = Annotated[Principal, Depends(caseworker)]
 BY_PATH = {action_path(action): action for action in DECISIONS}
 REFUSED_STATUS = {CaseChangedMeanwhile: 409, NotPermitted: 403}
+CHOSEN_FROM_A_LIST = {"facilitator", "co_facilitator"}
+"""Text fields the page offers as a drop-down of people: a mistake in one is told "choose an option"."""
 
 
 @dataclass
@@ -63,7 +65,7 @@ async def act(request: Request, case_id: UUID, name: str, principal: Signed) -> 
         return not_found(request, principal)
     values = typed(form)
     values.pop("expected_version", None)
-    fields = fields_of(action, lambda *_: None)
+    fields = fields_of(action, lambda _action, name: [] if name in CHOSEN_FROM_A_LIST else None)
     try:
         body = action.model_validate(body_of(fields, values))
     except ValidationError as invalid:
@@ -91,44 +93,74 @@ async def case_page(request: Request, case_id: UUID, principal: Principal, *, do
         view = await view_case(case_id, person(principal), cause(request, principal), deps)
     except (CaseNotFound, NotPermitted):
         return not_found(request, principal)
-    papers = await papers_of(case_id, deps)
-    options = options_for(view.state, papers, await identity_of(request).accounts.list())
-    forms = [action_form(action, options, posted, papers) for action in view.actions]
-    letters = [letter(n, letter_id, view, papers) for n, letter_id in enumerate(view.state.letters, 1)]
+    options = options_for(view, await identity_of(request).accounts.list())
+    forms = [action_form(action, options, posted, view) for action in view.actions]
     since = posted.changed_since if posted else None
     return page(request, "case.html", status_code, principal=principal, view=view, opened=view.opened,
-                state=view.state, parties=view.parties, forms=forms, letters=letters, done=done,
+                state=view.state, parties=view.parties, forms=forms, done=done,
+                letters=[letter(held, view) for held in view.letters],
+                messages=[message(m, view) for m in reversed(view.messages)],
                 timeline=list(reversed(view.timeline)), errors=summary(forms, posted),
                 changes=[t for t in view.timeline if t.version > since] if since is not None else None,
                 posted_elsewhere=_lost_form(posted, forms))
 
 
-def action_form(action: type, options, posted: Posted | None, papers) -> dict[str, Any]:
-    """One action's form; filled with what was typed if it is the one that came back."""
+def action_form(action: type, options, posted: Posted | None, view: CaseView) -> dict[str, Any]:
+    """One action's form; filled with what was typed if it is the one that came back, with the
+    victim's details marked in what was typed for the offender's side."""
     mine = posted is not None and posted.action == action.__name__
-    values = posted.values if mine else _prefilled(action.__name__, papers)
+    values = posted.values if mine else _prefilled(action.__name__, view)
+    typed_text, found = _identifying(action.__name__, values, view) if mine else (None, None)
     return {"action": action.__name__, "path": action_path(action), "title": action_title(action.__name__),
             "fields": fields_of(action, options), "values": values,
-            "errors": posted.field_errors if mine else {}, "open": mine}
+            "errors": posted.field_errors if mine else {}, "open": mine, "found": found, "marked": typed_text}
 
 
-def _prefilled(action: str, papers) -> dict[str, list[str]]:
+def _prefilled(action: str, view: CaseView) -> dict[str, list[str]]:
     """The vetting form starts from the letter as received: the facilitator removes what must go."""
-    if action == "VetLetter" and papers.received:
-        letter_id, text = next(iter((k, v) for k, v in papers.received.items() if k not in papers.vetted),
-                               (None, None))
-        return {"letter_id": [str(letter_id)], "content": [text]} if letter_id else {}
+    if action == "VetLetter":
+        waiting = next((held for held in view.letters if held.status == "received"), None)
+        return {"letter_id": [str(waiting.letter_id)], "content": [waiting.received]} if waiting else {}
     return {}
 
 
-def letter(number: int, letter_id: UUID, view: CaseView, papers) -> dict[str, Any]:
+FOR_THE_OFFENDER = {"DeliverShuttleMessage": "summary", "VetLetter": "content"}
+"""The forms whose text may reach the offender's side, and the field that carries it."""
+
+
+def _identifying(action: str, values: dict[str, list[str]], view: CaseView):
+    """What was typed for the offender's side with the victim's details marked, and what kinds were
+    found (None, None when there are none, or the text goes the other way)."""
+    name = FOR_THE_OFFENDER.get(action)
+    if name is None or not view.state.victim_details:
+        return None, None
+    if action == "DeliverShuttleMessage" and values.get("direction", [""])[0] != "victim_to_offender":
+        return None, None
+    if action == "VetLetter":
+        chosen = values.get("letter_id", [""])[0]
+        if not any(str(held.letter_id) == chosen and held.from_party == "victim" for held in view.letters):
+            return None, None
+    text, found = marked(values.get(name, [""])[0], view.state.victim_details)
+    return (text, found) if found else (None, None)
+
+
+def letter(held: Letter, view: CaseView) -> dict[str, Any]:
     """A letter as the page shows it: once vetted, only the text that may reach the other side."""
-    held = view.state.letters[letter_id]
-    vetted = papers.vetted.get(letter_id)
-    text, found = (vetted, None) if vetted is not None else marked(papers.received.get(letter_id, ""),
-                                                                   view.state.victim_details)
-    return {"number": number, "from_party": held.from_party, "status": held.status, "text": text,
-            "found": found, "vetted": vetted is not None}
+    vetted = held.vetted is not None
+    text, found = marked(held.vetted if vetted else held.received, view.state.victim_details)
+    return {"number": held.number, "from_party": held.from_party, "status": held.status, "text": text,
+            "found": found, "vetted": vetted}
+
+
+def message(carried: ShuttleMessage, view: CaseView) -> dict[str, Any]:
+    """A shuttle message as the page shows it: one for the offender with any of the victim's details
+    marked (the rules refuse them; a detail the victim gave later is still caught here)."""
+    if carried.direction == "victim_to_offender":
+        text, found = marked(carried.summary, view.state.victim_details)
+    else:
+        text, found = carried.summary, None
+    return {"at": carried.at, "by": carried.by, "direction": carried.direction, "medium": carried.medium,
+            "text": text, "found": found}
 
 
 def summary(forms: list[dict[str, Any]], posted: Posted | None) -> list[dict[str, str]]:
@@ -143,7 +175,7 @@ def summary(forms: list[dict[str, Any]], posted: Posted | None) -> list[dict[str
     if posted.refusal is not None:
         names = {f.name for f in form["fields"]} if form else set()
         where = f"{prefix}-{posted.refusal.field}" if posted.refusal.field in names else prefix
-        return [{"text": f"{rule(type(posted.refusal).__name__)}: {posted.refusal.detail}", "href": where}]
+        return [{"text": refusal(type(posted.refusal).__name__, posted.refusal.detail), "href": where}]
     return [{"text": text, "href": f"{prefix}-{name}"} for name, text in posted.field_errors.items()]
 
 

@@ -1,5 +1,6 @@
 """Keeping the catalogue in step with the pages: every text marked in the templates and the page
-code is extracted into ``locale/messages.pot``; the English catalogue holds each one as itself.
+code (and the phrases of the timeline and deadlines in ``handlers``, which the pages translate) is
+extracted into ``locale/messages.pot``; the English catalogue holds each one as itself.
 
 After changing a text, run ``.venv/bin/python -m services.casework.web.catalogue``: it rewrites
 the template and adds new texts to ``en`` (removing those no longer used). Other languages are
@@ -20,14 +21,18 @@ WEB = Path(__file__).parent
 KEYWORDS = {"_": None, "gettext": None, "N_": None}
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+HANDLERS = WEB.parent / "handlers"
+HANDLER_METHODS = [("timeline.py", "python"), ("case_view.py", "python")]
+"""The use cases whose phrases the pages show (marked with ``N_`` there)."""
 
 
 def extracted() -> Catalog:
-    """Every text the templates and the page code mark for translation."""
+    """Every text the templates and the page code mark for translation, and the handlers' phrases."""
     catalog = Catalog(project="rj casework", domain="messages")
-    for filename, lineno, message, comments, context in extract_from_dir(
-            WEB, METHODS, options_map=OPTIONS, keywords=KEYWORDS, comment_tags=("Translators:",)):
-        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for folder, methods, prefix in ((WEB, METHODS, ""), (HANDLERS, HANDLER_METHODS, "../handlers/")):
+        for filename, lineno, message, comments, context in extract_from_dir(
+                folder, methods, options_map=OPTIONS, keywords=KEYWORDS, comment_tags=("Translators:",)):
+            catalog.add(message, None, [(prefix + filename, lineno)], auto_comments=comments, context=context)
     return catalog
 
 

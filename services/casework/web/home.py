@@ -16,7 +16,7 @@ from services.casework.domain.deadlines import working_days_left
 from services.casework.domain.people import Person
 from services.casework.domain.rules import available
 from services.casework.domain.state import CaseState
-from services.casework.projections.cases import STATE, list_cases
+from services.casework.projections.cases import STATE, cases_to_allocate, list_cases, possible_duplicates
 from services.casework.web.labels import STATUSES, action_title
 from services.casework.web.pages import caseworker, page, person
 from services.casework.web.work import practitioners
@@ -27,6 +27,8 @@ from shared.web.app import service_dependencies, service_runtime
 router = APIRouter(include_in_schema=False)
 Signed = Annotated[Principal, Depends(caseworker)]
 PAGE_SIZE = 25
+OVERVIEW_SIZE = 100
+"""The most cases each list of the overview shows (it says how many there are in all)."""
 NOT_NEXT = {c.PutOnHold, c.CloseCase, c.FlagSensitive, c.RaiseSafeguardingConcern, c.SignpostToSupport,
             c.ReassignFacilitator, c.WithdrawConsent, c.RecordVictimDeclined, c.RecordOffenderDeclined,
             c.ReviewRiskAssessment, c.RequestSignOff}
@@ -47,9 +49,9 @@ def listed(row: Any, today: date, who: Person) -> dict[str, Any]:
             "next_action": action_title(nexts[0].__name__) if nexts else None}
 
 
-async def _cases(request: Request, who: Person, **filters) -> tuple[list[dict[str, Any]], int]:
+async def _cases(request: Request, who: Person, query=list_cases, **filters) -> tuple[list[dict[str, Any]], int]:
     today = service_dependencies(request).clock().date()
-    rows, total = await list_cases(service_runtime(request).pool, **filters)
+    rows, total = await query(service_runtime(request).pool, **filters)
     return [listed(r, today, who) for r in rows], total
 
 
@@ -59,13 +61,12 @@ async def home(request: Request, principal: Signed) -> HTMLResponse:
     if not who.supervises:
         cases, total = await _cases(request, who, worked_by=who.username, limit=100)
         return page(request, "my_cases.html", principal=principal, section="/", cases=cases, total=total)
-    early = []
-    for stage in ("referred", "triaged"):
-        early += (await _cases(request, who, status=stage, limit=100))[0]
-    sign_offs, _ = await _cases(request, who, status="awaiting_sign_off", limit=100)
-    return page(request, "overview.html", principal=principal, section="/",
-                unallocated=[r for r in early if not r["lead"]],
-                duplicates=[r for r in early if r["possible_duplicate_of"]], sign_offs=sign_offs)
+    unallocated, unallocated_total = await _cases(request, who, cases_to_allocate, limit=OVERVIEW_SIZE)
+    duplicates, duplicates_total = await _cases(request, who, possible_duplicates, limit=OVERVIEW_SIZE)
+    sign_offs, sign_offs_total = await _cases(request, who, status="awaiting_sign_off", limit=OVERVIEW_SIZE)
+    return page(request, "overview.html", principal=principal, section="/", unallocated=unallocated,
+                duplicates=duplicates, sign_offs=sign_offs, totals={
+                    "unallocated": unallocated_total, "duplicates": duplicates_total, "sign_offs": sign_offs_total})
 
 
 @router.get("/cases")

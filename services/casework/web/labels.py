@@ -112,6 +112,9 @@ CHOICES = {
     "delivered": N_("Delivered"), "held": N_("Held"), "scheduled": N_("Scheduled"), "pending": N_("Pending"),
     "facilitator": N_("facilitator"), "supervisor": N_("supervisor"), "auditor": N_("auditor"),
     "commissioner": N_("commissioner"), "admin": N_("administrator"),
+    "requested": N_("Requested"), "granted": N_("Granted"), "refused": N_("Refused"),  # a sensitive case's sign-off
+    "custody_changed": N_("Custody changed"), "sentence_deferred": N_("Sentence deferred"),
+    "sentenced": N_("Sentenced"), "referral_withdrawn": N_("Referral withdrawn"),
 }
 
 STATUSES = {
@@ -125,6 +128,7 @@ STATUSES = {
 
 RULES = {
     "CaseNotFound": N_("No such case"),
+    "CaseAlreadyOpen": N_("The referral already has a case"),
     "NotNow": N_("Not at this stage"),
     "NotPermitted": N_("Not yours to do"),
     "SensitiveNeedsAdvancedFacilitator": N_("A sensitive case needs an advanced-level facilitator"),
@@ -169,8 +173,53 @@ def status_colour(value: str) -> str:
     return STATUSES.get(value, ("", "grey"))[1]
 
 
+EXPLANATIONS = {
+    "CaseNotFound": N_("There is no such case, or it is not one of yours."),
+    "CaseAlreadyOpen": N_("A referral opens one case."),
+    "NotNow": N_("This does not belong to the stage the case is in (closed, on hold or not yet allocated, say)."),
+    "NotPermitted": N_("This is a supervisor's to do, or you do not work this case."),
+    "SensitiveNeedsAdvancedFacilitator": N_("A sensitive case is led by an advanced-level facilitator."),
+    "NotAFacilitator": N_("Only an enabled facilitator or supervisor can be allocated to a case."),
+    "JointWorkNotReady": N_("Nothing joint happens without both parties' consent, both risk assessments and, "
+                            "for a sensitive case, a supervisor's sign-off."),
+    "SignOffNotNeeded": N_("Sign-off is for sensitive cases."),
+    "SignOffOwnCase": N_("A supervisor does not sign off a case they work themselves."),
+    "IdentifyingDetails": N_("What reaches the offender's side never carries the victim's address or contact "
+                             "details: remove them."),
+    "NotVetted": N_("A letter is delivered only as vetted."),
+    "UnknownItem": N_("The letter, conference, consent, assessment or reparation item is not on this case."),
+    "AlreadySettled": N_("The letter, conference, consent or reparation item is past the point where this "
+                         "applies."),
+    "ConsentScopeInvalid": N_("Consent to share information names the agency; consent to take part or to a "
+                              "court report does not."),
+    "NoConsentForCourtReport": N_("A court report goes only with both parties' consent to it."),
+    "NotADuplicate": N_("Merging or keeping apart is for a case linked as a possible duplicate."),
+    "DateOutOfRange": N_("The date cannot be right for what it records."),
+    "CaseChangedMeanwhile": N_("Someone else acted on this case after you loaded it."),
+}
+"""What each rule means, for the error summary (the domain's own detail follows it, in English)."""
+
+
 def rule(error_name: str) -> str:
     return gettext(RULES.get(error_name, N_("A rule refuses this")))
+
+
+def refusal(error_name: str, detail: str) -> str:
+    """A rule's refusal as the error summary says it: the rule, what it means, and the detail."""
+    explanation = EXPLANATIONS.get(error_name)
+    if explanation is None:
+        return gettext("%(rule)s: %(detail)s", rule=rule(error_name), detail=detail)
+    return gettext("%(rule)s: %(explanation)s (%(detail)s)", rule=rule(error_name),
+                   explanation=gettext(explanation), detail=detail)
+
+
+DETAIL_KINDS = {"email address": N_("email address"), "phone number": N_("phone number"),
+                "postcode": N_("postcode"), "address or name": N_("address or name")}
+"""The kinds of identifying detail ``domain.vetting.kinds`` names."""
+
+
+def detail_kinds(found: list[str]) -> str:
+    return ", ".join(gettext(DETAIL_KINDS[k]) if k in DETAIL_KINDS else k for k in found)
 
 
 EVENTS = {

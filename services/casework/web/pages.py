@@ -4,6 +4,7 @@ redirect, the 403 and 404 pages and the refusal of a form that did not come from
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from services.casework.domain.people import Person
+from services.casework.handlers.timeline import Phrase
 from services.casework.web import labels
 from services.casework.web.i18n import N_, gettext, translations
 from services.casework.web.tokens import csrf_ok, csrf_token, keep_visitor
@@ -49,9 +51,38 @@ def date_time(value: datetime) -> str:
     return f"{long_date(local)}, {local:%H:%M}"
 
 
+def _in_words(value: object) -> str:
+    """A value recorded in an event, as a phrase shows it: choices, yes or no and dates in the page's language."""
+    match value:
+        case bool():
+            return _in_sentence(labels.choice("yes" if value else "no"))
+        case list() | tuple():
+            return ", ".join(_in_words(v) for v in value)
+        case datetime():
+            return date_time(value)
+        case date():
+            return long_date(value)
+        case str() if value in labels.CHOICES:
+            return _in_sentence(labels.choice(value))
+        case str() if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", value):
+            return value.replace("_", " ")
+    return str(value)
+
+
+def _in_sentence(words: str) -> str:
+    """A choice's words inside a sentence: ``Victim`` → ``victim`` (an acronym is left alone)."""
+    return words if words[1:2].isupper() else words[:1].lower() + words[1:]
+
+
+def said(phrase: Phrase) -> str:
+    """A timeline entry's or a deadline's phrase in the page's language, its values filled in."""
+    text = translations().gettext(phrase.msgid).format_map({k: _in_words(v) for k, v in phrase.fields.items()})
+    return text[:1].upper() + text[1:]
+
+
 PAGES.env.filters |= {"long_date": long_date, "date_time": date_time, "choice": labels.choice}
 PAGES.env.globals |= {"choice": labels.choice, "status_label": labels.status, "status_colour": labels.status_colour,
-                      "event_title": labels.event_title, "action_title": labels.action_title}
+                      "event_title": labels.event_title, "action_title": labels.action_title, "said": said}
 
 
 class SignInNeeded(Exception):

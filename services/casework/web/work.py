@@ -1,52 +1,21 @@
 """What a case's forms offer to choose from (its letters, consents, risk assessments,
-conferences, reparation items; the people it can be allocated to) and the letters' texts, with
-the victim's identifying details marked for the facilitator who vets a letter."""
+conferences, reparation items; the people it can be allocated to), all from the case as read
+once (``CaseView``), and texts for the offender's side with the victim's identifying details
+marked for the facilitator who vets a letter or carries a message."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from uuid import UUID
 
 from markupsafe import Markup, escape
 
-from services.casework.domain.state import CaseState, case_stream
-from services.casework.domain.vetting import MIN_PART, describe, found_details
-from services.casework.handlers import Dependencies
+from services.casework.domain.vetting import MIN_PART, found_details, kinds
+from services.casework.handlers.case_view import CaseView
 from services.casework.web.forms import Choices
 from services.casework.web.i18n import gettext
-from services.casework.web.labels import choice
-from shared.contracts import casework as e
-from shared.envelope import open_event
+from services.casework.web.labels import choice, detail_kinds
+from services.casework.web.pages import date_time
 from shared.identity.accounts import Account
-
-
-@dataclass
-class Papers:
-    """The texts and names behind a case's ids, from its events."""
-
-    received: dict[UUID, str] = field(default_factory=dict)
-    vetted: dict[UUID, str] = field(default_factory=dict)
-    conferences: dict[UUID, str] = field(default_factory=dict)
-    items: dict[UUID, str] = field(default_factory=dict)
-
-
-async def papers_of(case_id: UUID, deps: Dependencies) -> Papers:
-    """The case's letters, conferences and reparation items (opened: the page is for the people
-    who work the case, and the read is recorded with the page's own)."""
-    found = Papers()
-    for recorded in await deps.store.read_stream(case_stream(case_id)):
-        event = (await open_event(recorded, deps.keys)).event
-        match event:
-            case e.LetterReceived():
-                found.received[event.letter_id] = str(event.content)
-            case e.LetterVetted():
-                found.vetted[event.letter_id] = str(event.content)
-            case e.ConferenceScheduled() | e.ConferenceRescheduled():
-                found.conferences[event.conference_id] = event.at.isoformat()
-            case e.ReparationAgreed():
-                found.items |= {i.item_id: f"{choice(i.kind)}: {i.description}" for i in event.items}
-    return found
 
 
 def practitioners(accounts: list[Account], *, advanced_only: bool) -> Choices:
@@ -56,8 +25,9 @@ def practitioners(accounts: list[Account], *, advanced_only: bool) -> Choices:
             and (a.level == "advanced" or not advanced_only)]
 
 
-def options_for(state: CaseState, papers: Papers, accounts: list[Account]):
+def options_for(view: CaseView, accounts: list[Account]):
     """The choices each action's id and people fields offer on this case as it stands."""
+    state = view.state
     letters = {status: [(str(k), gettext("Letter %(n)s from the %(party)s", n=n, party=choice(v.from_party)))
                         for n, (k, v) in enumerate(state.letters.items(), 1) if v.status == status]
                for status in ("received", "vetted")}
@@ -66,9 +36,11 @@ def options_for(state: CaseState, papers: Papers, accounts: list[Account]):
                        for k, c in state.consents.items()],
         "assessment_id": [(str(k), gettext("Risk assessment of the %(party)s", party=choice(p)))
                           for k, p in state.assessments.items()],
-        "conference_id": [(str(k), gettext("Conference at %(at)s", at=papers.conferences.get(k, "")))
+        "conference_id": [(str(k), gettext("Conference at %(at)s",
+                                           at=date_time(view.conferences[k]) if k in view.conferences else ""))
                           for k, s in state.conferences.items() if s == "scheduled"],
-        "item_id": [(str(k), papers.items.get(k, str(k))) for k in state.pending_items()],
+        "item_id": [(str(k), f"{choice(i.kind)}: {i.description}" if (i := view.reparation_items.get(k)) else str(k))
+                    for k in state.pending_items()],
         "co_facilitator": practitioners(accounts, advanced_only=False),
     }
 
@@ -97,11 +69,11 @@ def marked(text: str, details: tuple[str, ...]) -> tuple[Markup, str | None]:
     found = found_details(text, details)
     patterns = [p for p in (_pattern(d) for d in found) if p]
     if not patterns:
-        return escape(text), describe(found) if found else None
+        return escape(text), detail_kinds(kinds(found)) if found else None
     spans = sorted(m.span() for m in re.finditer("|".join(patterns), text, re.IGNORECASE) if m.group().strip())
     out, at = Markup(), 0
     for start, end in spans:
         if start >= at:
             out += escape(text[at:start]) + Markup("<mark>") + escape(text[start:end]) + Markup("</mark>")
             at = end
-    return out + escape(text[at:]), describe(found)
+    return out + escape(text[at:]), detail_kinds(kinds(found))

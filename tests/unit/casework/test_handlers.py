@@ -4,6 +4,7 @@ partner news, a person's action with the staff it names, and reading a case."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
@@ -12,13 +13,16 @@ from services.casework.domain import commands as c
 from services.casework.domain.errors import CaseChangedMeanwhile, CaseNotFound
 from services.casework.domain.state import case_stream
 from services.casework.handlers import ActOnCase, case_id_for, handle
-from services.casework.handlers.case_view import view_case
+from services.casework.handlers.case_view import REPARATION, view_case
 from services.casework.handlers.reactions import NotePartnerUpdates, OpenCases, opening_of
+from services.casework.handlers.timeline import PHRASES
+from shared.contracts import casework as e
 from shared.contracts import referral as r
 from shared.envelope import Cause, new_event, open_event
 from shared.eventstore.port import Actor
 from shared.projections.base import NotYetApplicable
 from tests.support import a_referral
+from tests.unit.casework import examples
 from tests.unit.casework.examples import ADVANCED, FOUNDATION, SUPERVISOR
 from tests.unit.casework.fakes import dependencies
 
@@ -114,3 +118,43 @@ async def test_reading_a_case_is_recorded_and_refused_to_a_facilitator_not_on_it
     with pytest.raises(CaseNotFound):
         await view_case(uuid4(), SUPERVISOR, CAUSE, deps)
     assert len(await deps.store.read_stream(f"access-{case_id}")) == 1
+
+
+async def test_the_case_view_carries_letters_messages_conferences_and_items_from_one_read(deps):
+    """What the case page needs, from one read of the stream (the page reads nothing else), and
+    each deadline and timeline entry with its catalogue phrase besides its English text."""
+    letter, message, item = uuid4(), uuid4(), uuid4()
+    events = [*examples.scheduled(), e.ProcessChosen(case_id=examples.CASE_ID, process="letters"),
+              e.LetterReceived(case_id=examples.CASE_ID, subject_id=examples.VICTIM, letter_id=letter,
+                               from_party="victim", content="Dear Sam, write to HP20 1AA. Alex"),
+              e.LetterVetted(case_id=examples.CASE_ID, subject_id=examples.VICTIM, letter_id=letter,
+                             content="Dear Sam. Alex", vetted_by=ADVANCED.username),
+              e.ShuttleMessageDelivered(case_id=examples.CASE_ID, subject_id=examples.OFFENDER, message_id=message,
+                                        direction="offender_to_victim", medium="spoken", summary="I am sorry"),
+              e.ReparationAgreed(case_id=examples.CASE_ID, subject_id=examples.OFFENDER, agreement_id=uuid4(),
+                                 items=(e.ReparationItem(item_id=item, kind="apology", description="A letter",
+                                                         due=examples.TODAY),))]
+    await deps.store.append(case_stream(examples.CASE_ID), [await new_event(x, CAUSE, deps.keys) for x in events],
+                            -1)
+    reads = []
+    real_read = deps.store.read_stream
+
+    async def counted(stream, *args, **kwargs):
+        reads.append(stream)
+        return await real_read(stream, *args, **kwargs)
+
+    deps.store.read_stream = counted
+    view = await view_case(examples.CASE_ID, SUPERVISOR, CAUSE, deps)
+    assert reads == [case_stream(examples.CASE_ID)]
+    [held] = view.letters
+    assert (held.letter_id, held.number, held.from_party, held.status) == (letter, 1, "victim", "vetted")
+    assert (held.received, held.vetted) == ("Dear Sam, write to HP20 1AA. Alex", "Dear Sam. Alex")
+    [carried] = view.messages
+    assert (carried.direction, carried.medium, carried.summary) == ("offender_to_victim", "spoken", "I am sorry")
+    assert view.conferences == {examples.CONFERENCE: examples.NOW + timedelta(days=7)}
+    assert view.reparation_items[item].kind == "apology" and view.reparation_items[item].description == "A letter"
+    reparation = next(d for d in view.deadlines if d.phrase.msgid == REPARATION)
+    assert reparation.what == "reparation: apology" and reparation.phrase.fields == {"kind": "apology"}
+    contact = next(t for t in view.timeline if t.event_type == "RiskAssessmentCompleted")
+    assert contact.summary == contact.phrase.english() and contact.phrase.msgid == PHRASES[e.RiskAssessmentCompleted]
+    assert set(contact.phrase.fields) == {"party", "level", "review_date"}  # only what the phrase names

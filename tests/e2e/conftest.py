@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright
 
+from tests.e2e.casework import casework  # noqa: F401  (a fixture: casework and the referral service)
 from tests.integration.conftest import clean_nats_url  # noqa: F401  (a fixture, shared with integration)
 from tests.servers import serve
 

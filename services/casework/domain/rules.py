@@ -89,14 +89,14 @@ def ensure_allowed(action: type, state: CaseState, by: Person) -> None:
     name = action.__name__
     if by.role not in ACTING_ROLES:
         raise NotPermitted(f"{by.role}s read cases; only facilitators and supervisors act on them")
+    if action in SUPERVISORS_ONLY and not by.supervises:
+        raise NotPermitted(f"{_words(name)} is a supervisor's decision")
+    if by.role == "facilitator" and not state.works_on(by.username):
+        raise CaseNotFound("no such case")  # a case not allocated to them does not exist for them: not its stage either
     if state.stage not in stages_for(action):
         raise NotNow(f"{_words(name)} is not possible while the case is {state.status.replace('_', ' ')}")
     if state.on_hold and action not in WHILE_ON_HOLD:
         raise NotNow(f"the case is on hold; resume it before: {_words(name)}")
-    if action in SUPERVISORS_ONLY and not by.supervises:
-        raise NotPermitted(f"{_words(name)} is a supervisor's decision")
-    if by.role == "facilitator" and not state.works_on(by.username):
-        raise CaseNotFound("no such case")  # a case not allocated to them does not exist for them
 
 
 def available(state: CaseState, by: Person) -> list[type]:
@@ -107,6 +107,8 @@ def available(state: CaseState, by: Person) -> list[type]:
             ensure_allowed(action, state, by)
         except (NotNow, NotPermitted, CaseNotFound):
             continue
+        if action in (c.GrantSignOff, c.RefuseSignOff) and state.works_on(by.username):
+            continue  # their own case: another supervisor signs it off
         if OFFERED_WHEN.get(action, lambda _: True)(state):
             offered.append(action)
     return offered

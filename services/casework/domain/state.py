@@ -79,7 +79,10 @@ class CaseState:
 
     @property
     def status(self) -> str:
-        """What people see: a side state when the case is in one, else its stage."""
+        """What people see: a side state when the case is in one, else its stage. A closed case
+        is in no side state, even with a sign-off request left open when it closed."""
+        if self.closed:
+            return "closed"
         if self.on_hold:
             return "on_hold"
         if self.sign_off == "requested":

@@ -3,6 +3,8 @@ need a sign-off from a supervisor who does not work them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from services.casework.domain import commands as c
@@ -23,6 +25,7 @@ from tests.unit.casework.examples import (
     FOUNDATION,
     OTHER_SUPERVISOR,
     SUPERVISOR,
+    TODAY,
     allocated,
     given,
     opened,
@@ -110,3 +113,26 @@ def test_flagging_sensitive_later_needs_a_new_sign_off():
     assert given(history).sign_off == "none"
     with pytest.raises(NotNow):
         run(history, c.FlagSensitive(reasons=("hate_crime",)))
+
+
+@pytest.mark.parametrize("aside", [e.CaseClosed(case_id=CASE_ID, reason="no_contact"),
+                                   e.CaseOnHold(case_id=CASE_ID, reason="victim in hospital"),
+                                   e.SignOffRequested(case_id=CASE_ID, requested_by=ADVANCED.username)])
+def test_a_facilitator_not_on_the_case_learns_nothing_of_its_state(aside):
+    history = [*allocated(ADVANCED, sensitive=True), aside]
+    with pytest.raises(CaseNotFound):
+        run(history, c.RecordOffenderApproached(), by=FOUNDATION)
+    with pytest.raises(CaseNotFound):
+        run(history, c.AgreeReparation(items=(c.ReparationItemIn(kind="apology", description="Sorry",
+                                                                  due=TODAY + timedelta(days=7)),)), by=FOUNDATION)
+
+
+def test_sign_off_is_not_offered_to_a_supervisor_who_works_the_case():
+    from services.casework.domain.rules import available
+
+    history = [*allocated(ADVANCED, sensitive=True), e.SignOffRequested(case_id=CASE_ID, requested_by="x"),
+               e.FacilitatorReassigned(case_id=CASE_ID, facilitator=ADVANCED.username, level="advanced",
+                                       co_facilitator=SUPERVISOR.username, co_level="advanced",
+                                       reassigned_by=SUPERVISOR.username, reason="co-work")]
+    assert c.GrantSignOff not in available(given(history), SUPERVISOR)
+    assert c.GrantSignOff in available(given(history), OTHER_SUPERVISOR)

@@ -104,3 +104,19 @@ def test_the_ui_is_offered_only_what_the_state_and_the_person_allow():
     assert {c.HoldConference, c.CancelConference, c.WithdrawConsent} <= facilitator
     assert c.AllocateFacilitator not in facilitator and c.GrantSignOff not in facilitator
     assert available(given(allocated()), AUDITOR) == []
+
+
+def test_merging_a_duplicate_cancels_what_it_had_scheduled_as_closing_does():
+    history = [*opened(duplicate_of=CASE_ID), *scheduled()[1:]]
+    events = run(history, c.MergeDuplicate(), by=SUPERVISOR)
+    assert [type(x).__name__ for x in events] == ["ConferenceCancelled", "CaseMerged"]
+    assert given([*history, *events]).conferences[CONFERENCE] == "cancelled"
+
+
+def test_a_closed_case_shows_closed_even_with_a_sign_off_request_left_open():
+    history = [*allocated(sensitive=True), e.SignOffRequested(case_id=CASE_ID, requested_by=ADVANCED.username)]
+    assert given(history).status == "awaiting_sign_off"
+    closed = [*history, *run(history, c.CloseCase(reason="no_contact"))]
+    assert given(closed).status == "closed"  # not in the supervisors' sign-off queue
+    with pytest.raises(NotNow, match="while the case is closed"):
+        run(closed, c.GiveRJInformation(party="victim"))

@@ -58,8 +58,12 @@ def reopen(action: c.ReopenCase, state: CaseState, ctx: Context) -> list[e.CaseE
 
 
 def merge(action: c.MergeDuplicate, state: CaseState, ctx: Context) -> list[e.CaseEvent]:
+    """Merging closes the case too: a conference still scheduled is cancelled, as on closing."""
     earlier = _linked(state)
-    return [e.CaseMerged(case_id=state.case_id, into_case_id=earlier, referral_id=state.referral_id)]
+    because = "the case was merged into the earlier case of the same crime"
+    return [*[e.ConferenceCancelled(case_id=state.case_id, conference_id=conference, reason=because)
+              for conference, status in state.conferences.items() if status == "scheduled"],
+            e.CaseMerged(case_id=state.case_id, into_case_id=earlier, referral_id=state.referral_id)]
 
 
 def keep_apart(action: c.KeepApart, state: CaseState, ctx: Context) -> list[e.CaseEvent]:

@@ -143,10 +143,15 @@ async def test_a_refusal_names_the_rule_and_keeps_what_was_typed(system):
         missing = await act(ada, case_id, "record-contact-attempt", {"channel": "phone", "note": "Rang twice"})
         assert missing.status_code == 422 and "govuk-error-summary" in missing.text
         assert "Who – choose an option" in missing.text and "Rang twice" in missing.text
+        assert inline_error(missing, "record-contact-attempt-party") == "Who – choose an option"
         refused = await act(ada, case_id, "give-consent",
                             {"party": "victim", "scope": "information_sharing", "form": "verbal"})
         assert refused.status_code == 422 and "Consent scope:" in refused.text
         assert 'href="#give-consent-agency"' in refused.text
+        said = inline_error(refused, "give-consent-agency")
+        assert said.startswith("Consent scope: Consent to share information names the agency") and said in summary_of(
+            refused)  # the rule's detail only says it again: left out
+        assert "consent to share information names the agency it may be shared with" not in refused.text
         assert re.search(r'value="information_sharing" checked', refused.text)
 
 
@@ -175,13 +180,27 @@ async def test_a_letter_to_vet_shows_the_victims_details_marked(system):
         letter = "Dear Sam, you can write to me at HP20 1AA or ring 07700 900123. Alex"
         received = await act(ada, case_id, "receive-letter", {"from_party": "victim", "content": letter})
         assert "<mark>HP20 1AA</mark>" in received.text and "<mark>07700 900123</mark>" in received.text
-        assert 'id="vet-letter"' in received.text
+        assert 'id="vet-letter"' in received.text and ">Letter 1 from the victim</option>" in received.text
+        assert "Letter 1 from the victim" in received.text.split('id="letters-heading"')[1]
         refused = await act(ada, case_id, "vet-letter", {"letter_id": _letter_id(received), "content": letter})
         assert refused.status_code == 422 and "must not reach the offender" in unescape(refused.text)
         assert 'href="#vet-letter-content"' in refused.text
+        said = inline_error(refused, "vet-letter-content")
+        assert said in summary_of(refused) and "(still carries the victim's phone number, postcode" in said
         vetted = await act(ada, case_id, "vet-letter", {"letter_id": _letter_id(received),
                                                         "content": "Dear Sam, thank you. Alex"})
         assert "Done: Vet a letter" in vetted.text and "<mark>" not in vetted.text
+
+
+def inline_error(page: httpx.Response, field_id: str) -> str:
+    """The field's own error message (GOV.UK: the summary's text, the form group in its error state)."""
+    before, after = page.text.split(f'id="{field_id}-error"', 1)
+    assert "govuk-form-group--error" in before.rsplit('<div class="govuk-form-group', 1)[1].split(">")[0]
+    return unescape(" ".join(after.split("</p>")[0].split("</span>", 1)[1].split()))
+
+
+def summary_of(page: httpx.Response) -> str:
+    return unescape(" ".join(page.text.split("govuk-error-summary__list")[1].split("</ul>")[0].split()))
 
 
 def _letter_id(page: httpx.Response) -> str:
@@ -194,6 +213,11 @@ async def test_a_sensitive_case_offers_only_advanced_facilitators_to_lead_it(sys
     case_id = (await system.case_of((await system.refer(document))["referral_id"]))["case_id"]
     async with browser(system, "sam.supervisor") as sam:
         page = await sam.get(f"/cases/{case_id}")
+        summary = unescape(" ".join(page.text.split('id="summary-heading"')[1].split("</dl>")[0].split()))
+        for key, words in (("Offence", "Sexual offence"), ("Referred by", "Police"),
+                           ("Criminal justice stage", "After sentence"), ("Asked for by", "Victim")):
+            assert f"{key}</dt> <dd class=\"govuk-summary-list__value rj-pre-line\">{words}</dd>" in summary, key
+        assert "sexual_offence" not in summary and "Flagged sensitive" in page.text
         lead = page.text.split('id="allocate-facilitator-facilitator"')[1].split("</select>")[0]
         assert 'value="ada.advanced"' in lead and 'value="finn.foundation"' not in lead
         co = page.text.split('id="allocate-facilitator-co_facilitator"')[1].split("</select>")[0]

@@ -21,7 +21,7 @@ from services.casework.domain.errors import CaseChangedMeanwhile, CaseNotFound, 
 from services.casework.handlers import ActOnCase, handle
 from services.casework.handlers.case_view import CaseView, Letter, ShuttleMessage, view_case
 from services.casework.projections import CASES
-from services.casework.web.forms import action_path, body_of, fields_of, messages, typed
+from services.casework.web.forms import Field, action_path, body_of, fields_of, form_key, messages, typed
 from services.casework.web.i18n import gettext
 from services.casework.web.labels import action_title, refusal
 from services.casework.web.pages import caseworker, cause, checked_form, not_found, page, person
@@ -69,7 +69,7 @@ async def act(request: Request, case_id: UUID, name: str, principal: Signed) -> 
     try:
         body = action.model_validate(body_of(fields, values))
     except ValidationError as invalid:
-        posted = Posted(action.__name__, values, messages(invalid, fields))
+        posted = Posted(action.__name__, values, messages(invalid, fields, values))
         return await case_page(request, case_id, principal, posted=posted, status_code=422)
     expected = str(form.get("expected_version") or "")
     command = ActOnCase(case_id, body, person(principal), int(expected) if expected.isdigit() else None)
@@ -78,8 +78,10 @@ async def act(request: Request, case_id: UUID, name: str, principal: Signed) -> 
     except CaseNotFound:
         return not_found(request, principal)
     except RuleBroken as refused:
-        posted = Posted(action.__name__, values, refusal=refused,
-                        changed_since=refused.expected if isinstance(refused, CaseChangedMeanwhile) else None)
+        if isinstance(refused, CaseChangedMeanwhile):
+            posted = Posted(action.__name__, values, changed_since=refused.expected)
+        else:
+            posted = Posted(action.__name__, values, _at_fault(refused, fields, values), refusal=refused)
         status = REFUSED_STATUS.get(type(refused), 422 if refused.field else 409)
         return await case_page(request, case_id, principal, posted=posted, status_code=status)
     await read_your_writes(request, CASES.name, executed.event_ids)
@@ -163,8 +165,17 @@ def message(carried: ShuttleMessage, view: CaseView) -> dict[str, Any]:
             "text": text, "found": found}
 
 
+def _at_fault(refused: RuleBroken, fields: list[Field], values: dict[str, list[str]]) -> dict[str, str]:
+    """A rule's refusal as the error of the field it names (``items.0.due`` → ``items-0-due``), for
+    the field to show it inline, as the error summary does; none when it names no field of the form."""
+    path = [int(part) if part.isdigit() else part for part in (refused.field or "").split(".") if part]
+    key = form_key(path, fields, values)
+    return {key: refusal(type(refused).__name__, refused.detail)} if key else {}
+
+
 def summary(forms: list[dict[str, Any]], posted: Posted | None) -> list[dict[str, str]]:
-    """The GOV.UK error summary: the rule that refused and why, or each field's mistake."""
+    """The GOV.UK error summary: each field's mistake, or the rule that refused and why, linked to
+    the field it names (which shows the same text inline) or, naming none, to the form."""
     if posted is None:
         return []
     form = next((f for f in forms if f["action"] == posted.action), None)
@@ -172,11 +183,19 @@ def summary(forms: list[dict[str, Any]], posted: Posted | None) -> list[dict[str
     if posted.changed_since is not None:
         return [{"text": gettext("Someone else acted on this case after you loaded it. Check what changed, "
                                  "then send your form again: what you typed is kept."), "href": "#changes"}]
+    if posted.field_errors and form:
+        return [{"text": text, "href": f"{prefix}-{_anchor(form['fields'], name)}"}
+                for name, text in posted.field_errors.items()]
     if posted.refusal is not None:
-        names = {f.name for f in form["fields"]} if form else set()
-        where = f"{prefix}-{posted.refusal.field}" if posted.refusal.field in names else prefix
-        return [{"text": refusal(type(posted.refusal).__name__, posted.refusal.detail), "href": where}]
-    return [{"text": text, "href": f"{prefix}-{name}"} for name, text in posted.field_errors.items()]
+        return [{"text": refusal(type(posted.refusal).__name__, posted.refusal.detail), "href": prefix}]
+    return [{"text": text, "href": prefix} for text in posted.field_errors.values()]
+
+
+def _anchor(fields: list[Field], name: str) -> str:
+    """What the summary links to for a field: the field itself, or for a group of rows (reparation
+    items) the first field of its first row."""
+    group = next((f for f in fields if f.name == name and f.kind == "items"), None)
+    return group.rows[0][0].name if group and group.rows and group.rows[0] else name
 
 
 def _lost_form(posted: Posted | None, forms: list[dict[str, Any]]) -> list[tuple[str, str]] | None:

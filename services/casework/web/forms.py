@@ -5,7 +5,7 @@ Posted forms go back into the model's body, and the model's errors back onto the
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import NoneType, UnionType
@@ -132,20 +132,30 @@ def _uk_time(value: str) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UK)).isoformat()
 
 
-def field_key(loc: tuple) -> str:
-    """``("items", 0, "due")`` → ``items-0-due``: the form field an error belongs to."""
-    return "-".join(str(part) for part in loc)
+def form_key(path: Sequence[str | int], fields: list[Field], values: Mapping[str, list[str]]) -> str | None:
+    """The form field a path into the action's body names (a model's error, a rule's ``field``), or
+    None when it names none: ``("items", 0, "due")`` → ``items-1-due`` if the form's first row was
+    left empty (``body_of`` leaves empty rows out, so the body's rows are the rows typed in)."""
+    top = next((f for f in fields if path and f.name == str(path[0])), None)
+    if top is None:
+        return None
+    if top.kind == "items" and len(path) >= 3 and str(path[1]).isdigit():
+        typed_in = [n for n, row in enumerate(top.rows) if body_of(list(row), values)]
+        if int(path[1]) < len(typed_in):
+            key = f"{top.name}-{typed_in[int(path[1])]}-{path[2]}"
+            if any(sub.name == key for row in top.rows for sub in row):
+                return key
+    return top.name
 
 
-def messages(invalid: ValidationError, fields: list[Field]) -> dict[str, str]:
+def messages(invalid: ValidationError, fields: list[Field], values: Mapping[str, list[str]]) -> dict[str, str]:
     """The first message for each field with a mistake, naming the field and what is allowed."""
     by_name = {f.name: f for f in fields} | {r.name: r for f in fields for row in f.rows for r in row}
     found: dict[str, str] = {}
     for error in invalid.errors():
-        key = field_key(error["loc"][:3] if error["loc"][:1] == ("items",) else error["loc"][:1])
-        f = by_name.get(key) or by_name.get(str(error["loc"][0]))
-        if f is not None:
-            found.setdefault(f.name, _message(f, error))
+        key = form_key(error["loc"], fields, values)
+        if key is not None:
+            found.setdefault(key, _message(by_name[key], error))
     return found
 
 

@@ -115,6 +115,19 @@ CHOICES = {
     "requested": N_("Requested"), "granted": N_("Granted"), "refused": N_("Refused"),  # a sensitive case's sign-off
     "custody_changed": N_("Custody changed"), "sentence_deferred": N_("Sentence deferred"),
     "sentenced": N_("Sentenced"), "referral_withdrawn": N_("Referral withdrawn"),
+    "cancelled": N_("Cancelled"), "completed": N_("Completed"), "missed": N_("Missed"),  # conferences, items
+    # What the referral said of the case: the offence, who referred it, the criminal-justice stage, who asked
+    "violence_against_the_person": N_("Violence against the person"), "robbery": N_("Robbery"),
+    "burglary": N_("Burglary"), "theft": N_("Theft"), "vehicle_offence": N_("Vehicle offence"),
+    "criminal_damage_or_arson": N_("Criminal damage or arson"), "fraud": N_("Fraud"),
+    "public_order": N_("Public order offence"), "harassment_or_stalking": N_("Harassment or stalking"),
+    "drug_offence": N_("Drug offence"), "weapons_possession": N_("Weapons possession"),
+    "road_traffic": N_("Road traffic offence"),
+    "self": N_("The victim, referring themselves"), "victims_first_hub": N_("Victims First hub"),
+    "probation_victim_liaison": N_("Probation victim liaison"), "victim_support": N_("Victim Support"),
+    "court": N_("Court"), "pre_charge": N_("Before charge"), "pre_sentence": N_("Before sentence"),
+    "post_sentence": N_("After sentence"), "in_custody": N_("In custody"), "on_licence": N_("On licence"),
+    "no_offender_identified": N_("No offender identified"), "unknown": N_("Not known"), "agency": N_("An agency"),
 }
 
 STATUSES = {
@@ -174,30 +187,42 @@ def status_colour(value: str) -> str:
 
 
 EXPLANATIONS = {
-    "CaseNotFound": N_("There is no such case, or it is not one of yours."),
-    "CaseAlreadyOpen": N_("A referral opens one case."),
-    "NotNow": N_("This does not belong to the stage the case is in (closed, on hold or not yet allocated, say)."),
-    "NotPermitted": N_("This is a supervisor's to do, or you do not work this case."),
-    "SensitiveNeedsAdvancedFacilitator": N_("A sensitive case is led by an advanced-level facilitator."),
-    "NotAFacilitator": N_("Only an enabled facilitator or supervisor can be allocated to a case."),
+    "CaseNotFound": N_("The case does not exist, or it is not one you work."),
+    "CaseAlreadyOpen": N_("A referral opens one case only: work on the one it opened."),
+    "NotNow": N_("It is not done at the stage the case is in (closed, on hold or not yet allocated, say)."),
+    "NotPermitted": N_("It is a supervisor's to do, or you do not work this case."),
+    "SensitiveNeedsAdvancedFacilitator": N_("Choose a facilitator at the advanced level to lead it."),
+    "NotAFacilitator": N_("Choose enabled facilitators or supervisors with a practitioner level, and a "
+                          "co-facilitator other than the lead."),
     "JointWorkNotReady": N_("Nothing joint happens without both parties' consent, both risk assessments and, "
                             "for a sensitive case, a supervisor's sign-off."),
-    "SignOffNotNeeded": N_("Sign-off is for sensitive cases."),
-    "SignOffOwnCase": N_("A supervisor does not sign off a case they work themselves."),
-    "IdentifyingDetails": N_("What reaches the offender's side never carries the victim's address or contact "
-                             "details: remove them."),
-    "NotVetted": N_("A letter is delivered only as vetted."),
-    "UnknownItem": N_("The letter, conference, consent, assessment or reparation item is not on this case."),
-    "AlreadySettled": N_("The letter, conference, consent or reparation item is past the point where this "
-                         "applies."),
+    "SignOffNotNeeded": N_("This case is not flagged sensitive, so it goes ahead without one."),
+    "SignOffOwnCase": N_("Sign-off is a second pair of eyes: ask a supervisor who does not work this case."),
+    "IdentifyingDetails": N_("They could be used to find or contact the victim."),
+    "NotVetted": N_("Vet the letter first: only its vetted text goes to the other side."),
+    "UnknownItem": N_("Choose again from the list: what was sent is no letter, conference, consent, assessment "
+                      "or reparation item of this case."),
+    "AlreadySettled": N_("What you chose has moved on: this no longer applies to it."),
     "ConsentScopeInvalid": N_("Consent to share information names the agency; consent to take part or to a "
                               "court report does not."),
-    "NoConsentForCourtReport": N_("A court report goes only with both parties' consent to it."),
-    "NotADuplicate": N_("Merging or keeping apart is for a case linked as a possible duplicate."),
-    "DateOutOfRange": N_("The date cannot be right for what it records."),
+    "NoConsentForCourtReport": N_("A report goes to the court only once the victim and the offender have both "
+                                  "agreed to it."),
+    "NotADuplicate": N_("Merging or keeping apart is only for a case the referral linked to an earlier one."),
+    "DateOutOfRange": N_("A date still to come must be in the future; a date of what has happened, today or "
+                         "earlier."),
     "CaseChangedMeanwhile": N_("Someone else acted on this case after you loaded it."),
 }
-"""What each rule means, for the error summary (the domain's own detail follows it, in English)."""
+"""What each rule means for the person refused, in the page's language: why, or what to do, never
+its name again in other words."""
+
+PARTICULARS = frozenset({"CaseAlreadyOpen", "NotNow", "JointWorkNotReady", "IdentifyingDetails", "AlreadySettled",
+                         "NoConsentForCourtReport"})
+"""The rules whose detail (the domain's, in English, for the JSON API) names something of this case
+that neither the rule's name and explanation nor the form already says: the case the referral
+opened, the stage or status that stops the action, what joint work still lacks, which of the
+victim's details were found, whose consent is missing. The error summary adds the detail for these
+only; every other rule's detail says the rule again (its name and explanation say it better, and
+in the page's language), or what the person has in front of them (the person or date they chose)."""
 
 
 def rule(error_name: str) -> str:
@@ -205,12 +230,16 @@ def rule(error_name: str) -> str:
 
 
 def refusal(error_name: str, detail: str) -> str:
-    """A rule's refusal as the error summary says it: the rule, what it means, and the detail."""
+    """A rule's refusal as the error summary says it: the rule's name and what it means, then the
+    domain's detail only when it names this case's particulars (``PARTICULARS``); a rule without an
+    explanation is told by its detail."""
     explanation = EXPLANATIONS.get(error_name)
     if explanation is None:
         return gettext("%(rule)s: %(detail)s", rule=rule(error_name), detail=detail)
-    return gettext("%(rule)s: %(explanation)s (%(detail)s)", rule=rule(error_name),
-                   explanation=gettext(explanation), detail=detail)
+    said = gettext("%(rule)s: %(explanation)s", rule=rule(error_name), explanation=gettext(explanation))
+    if error_name in PARTICULARS and detail:
+        return gettext("%(refusal)s (%(detail)s)", refusal=said, detail=detail)
+    return said
 
 
 DETAIL_KINDS = {"email address": N_("email address"), "phone number": N_("phone number"),

@@ -4,7 +4,6 @@ redirect, the 403 and 404 pages and the refusal of a form that did not come from
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -52,26 +51,31 @@ def date_time(value: datetime) -> str:
 
 
 def _in_words(value: object) -> str:
-    """A value recorded in an event, as a phrase shows it: choices, yes or no and dates in the page's language."""
+    """A value recorded in an event, as a phrase shows it: choices (in the catalogue's words), yes or
+    no and dates in the page's language; anything else (a name, a typed reason) as it is."""
     match value:
         case bool():
-            return _in_sentence(labels.choice("yes" if value else "no"))
+            return choice_in_sentence("yes" if value else "no")
         case list() | tuple():
             return ", ".join(_in_words(v) for v in value)
         case datetime():
             return date_time(value)
         case date():
             return long_date(value)
-        case str() if value in labels.CHOICES:
-            return _in_sentence(labels.choice(value))
-        case str() if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", value):
-            return value.replace("_", " ")
+        case str():
+            return choice_in_sentence(value)
     return str(value)
 
 
-def _in_sentence(words: str) -> str:
+def in_sentence(words: str) -> str:
     """A choice's words inside a sentence: ``Victim`` → ``victim`` (an acronym is left alone)."""
     return words if words[1:2].isupper() else words[:1].lower() + words[1:]
+
+
+def choice_in_sentence(value: str) -> str:
+    """A choice's words for the middle of a sentence (``Letter 1 from the victim``); a value without
+    words (a person's username) as it is."""
+    return in_sentence(labels.choice(value)) if value in labels.CHOICES else value
 
 
 def said(phrase: Phrase) -> str:
@@ -80,8 +84,10 @@ def said(phrase: Phrase) -> str:
     return text[:1].upper() + text[1:]
 
 
-PAGES.env.filters |= {"long_date": long_date, "date_time": date_time, "choice": labels.choice}
-PAGES.env.globals |= {"choice": labels.choice, "status_label": labels.status, "status_colour": labels.status_colour,
+PAGES.env.filters |= {"long_date": long_date, "date_time": date_time, "choice": labels.choice,
+                      "choice_in_sentence": choice_in_sentence}
+PAGES.env.globals |= {"choice": labels.choice, "choice_in_sentence": choice_in_sentence,
+                      "status_label": labels.status, "status_colour": labels.status_colour,
                       "event_title": labels.event_title, "action_title": labels.action_title, "said": said}
 
 

@@ -14,7 +14,7 @@ from services.casework.handlers.case_view import CaseView
 from services.casework.web.forms import Choices
 from services.casework.web.i18n import gettext
 from services.casework.web.labels import choice, detail_kinds
-from services.casework.web.pages import date_time
+from services.casework.web.pages import choice_in_sentence, date_time
 from shared.identity.accounts import Account
 
 
@@ -28,13 +28,14 @@ def practitioners(accounts: list[Account], *, advanced_only: bool) -> Choices:
 def options_for(view: CaseView, accounts: list[Account]):
     """The choices each action's id and people fields offer on this case as it stands."""
     state = view.state
-    letters = {status: [(str(k), gettext("Letter %(n)s from the %(party)s", n=n, party=choice(v.from_party)))
+    letters = {status: [(str(k), gettext("Letter %(n)s from the %(party)s", n=n,
+                                                       party=choice_in_sentence(v.from_party)))
                         for n, (k, v) in enumerate(state.letters.items(), 1) if v.status == status]
                for status in ("received", "vetted")}
     by_field: dict[str, Choices] = {
-        "consent_id": [(str(k), f"{choice(c.party)}: {choice(c.scope)} ({choice(c.form)})")
+        "consent_id": [(str(k), f"{choice(c.party)}: {choice_in_sentence(c.scope)} ({choice_in_sentence(c.form)})")
                        for k, c in state.consents.items()],
-        "assessment_id": [(str(k), gettext("Risk assessment of the %(party)s", party=choice(p)))
+        "assessment_id": [(str(k), gettext("Risk assessment of the %(party)s", party=choice_in_sentence(p)))
                           for k, p in state.assessments.items()],
         "conference_id": [(str(k), gettext("Conference at %(at)s",
                                            at=date_time(view.conferences[k]) if k in view.conferences else ""))

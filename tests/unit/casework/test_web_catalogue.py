@@ -4,20 +4,26 @@ are the timeline's and the deadlines' phrases, and each rule's name and explanat
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from datetime import date
 
+from pydantic import BaseModel
+
 from services.casework.domain.errors import CaseRuleBroken
 from services.casework.domain.rules import ALL_ACTIONS
-from services.casework.domain.state import STAGES
+from services.casework.domain.state import STAGES, CaseState
 from services.casework.handlers.case_view import DEADLINE_PHRASES
 from services.casework.handlers.timeline import PHRASES, Phrase, placeholders
 from services.casework.web import labels
 from services.casework.web.catalogue import extracted, po, read
 from services.casework.web.forms import fields_of
 from services.casework.web.i18n import LOCALE_DIR
-from services.casework.web.pages import said
+from services.casework.web.pages import choice_in_sentence, in_sentence, said
+from services.referral.domain.submission import OffenceType
 from shared.contracts import casework as e
+from shared.contracts.casework.triage import SensitivityReason
+from shared.contracts.referral import CriminalJusticeStage, Initiator, ReferralSource
 
 
 def test_every_text_marked_in_the_templates_and_pages_is_in_the_english_catalogue():
@@ -94,13 +100,88 @@ def test_a_phrase_is_shown_in_the_pages_words_and_kept_in_english_for_the_api():
     assert said(Phrase(DEADLINE_PHRASES[0])) == "First contact attempt with the victim"
 
 
-def test_every_rule_has_a_name_and_an_explanation_and_the_summary_keeps_the_detail():
+def test_every_rule_has_a_name_and_an_explanation_that_does_not_say_the_name_again():
     rules = {cls.__name__ for cls in _subclasses(CaseRuleBroken)}
     assert rules <= set(labels.RULES) and rules <= set(labels.EXPLANATIONS)
-    said_ = labels.refusal("IdentifyingDetails", "still carries the victim's postcode")
-    assert said_.startswith("The victim's details must not reach the offender: What reaches")
-    assert said_.endswith("(still carries the victim's postcode)")
+    assert labels.PARTICULARS <= rules
+    for name in rules:
+        words = labels.rule(name).lower().replace(".", "").split()
+        explanation = " ".join(labels.EXPLANATIONS[name].lower().replace(".", "").split())
+        repeated = [" ".join(words[n:n + 3]) for n in range(len(words) - 2) if " ".join(words[n:n + 3]) in explanation]
+        assert not repeated, (name, repeated)
+
+
+def test_a_refusal_adds_the_domains_detail_only_when_it_names_the_cases_particulars():
+    missing = "a conference needs the victim's written consent to take part; a risk assessment of the offender"
+    assert labels.refusal("JointWorkNotReady", missing) == (
+        "Joint work is not ready: Nothing joint happens without both parties' consent, both risk assessments and, "
+        f"for a sensitive case, a supervisor's sign-off. ({missing})")
+    found = labels.refusal("IdentifyingDetails", "still carries the victim's postcode")
+    assert found.startswith("The victim's details must not reach the offender: They could be used")
+    assert found.endswith("(still carries the victim's postcode)")
+    restated = labels.refusal("SignOffNotNeeded", "sign-off is for sensitive cases; this one is not flagged sensitive")
+    assert restated == ("Sign-off is for sensitive cases: This case is not flagged sensitive, so it goes ahead "
+                        "without one.")
+    for name in set(labels.EXPLANATIONS) - labels.PARTICULARS:  # the detail only says the rule again: left out
+        assert labels.refusal(name, "the domain's words") == f"{labels.rule(name)}: {labels.EXPLANATIONS[name]}"
+    for name in labels.PARTICULARS:
+        assert labels.refusal(name, "the domain's words").endswith(f"{labels.EXPLANATIONS[name]} (the domain's words)")
+    assert labels.refusal("SomeNewRule", "what it says") == "A rule refuses this: what it says"
+
+
+# -- every value a case can show, in the catalogue's words -------------------------------------------
+def _codes(annotation, seen: set) -> set[str]:
+    """Every value a Literal allows, anywhere in a type: inside unions, tuples, mappings, models and dataclasses."""
+    found: set[str] = set()
+    if isinstance(annotation, type) and (issubclass(annotation, BaseModel) or dataclasses.is_dataclass(annotation)):
+        if annotation not in seen:
+            seen.add(annotation)
+            for hint in typing.get_type_hints(annotation).values():
+                found |= _codes(hint, seen)
+        return found
+    if typing.get_origin(annotation) is typing.Literal:
+        return {v for v in typing.get_args(annotation) if isinstance(v, str)}
+    for arg in typing.get_args(annotation) or ():
+        found |= _codes(arg, seen)
+    return found
+
+
+NOT_SHOWN = {"[erased]"} | set(typing.get_args(typing.get_type_hints(e.CaseAccessed)["view"]))
+"""Codes no page shows: an erased value's marker (shown as recorded), and which view a read was of."""
+
+
+def test_every_code_a_case_can_show_has_words_of_its_own():
+    """What a case holds is shown in the catalogue's words, never as its code: the values of its events
+    and state, and what the referral said of it (carried in ``CaseOpened`` as plain strings)."""
+    events = [c for c in vars(e).values() if isinstance(c, type) and issubclass(c, e.CaseEvent)]
+    codes: set[str] = set()
+    for cls in (*events, CaseState):
+        codes |= _codes(cls, set())
+    from_the_referral = (OffenceType, ReferralSource, CriminalJusticeStage, Initiator, SensitivityReason)
+    for annotation in from_the_referral:
+        codes |= _codes(annotation, set())
+    sign_off_none = {"none"}  # shown as "Not requested"
+    missing = sorted(codes - NOT_SHOWN - sign_off_none - set(labels.CHOICES) - set(labels.STATUSES))
+    assert not missing, f"no words in labels.CHOICES for {missing}"
+    assert {"sexual_offence", "self", "post_sentence", "completed_direct", "victim_to_offender"} <= codes
+    assert labels.choice("sexual_offence") == "Sexual offence"
+
+
+def test_a_choice_inside_a_sentence_is_in_lower_case():
+    assert choice_in_sentence("victim") == "victim" and choice_in_sentence("in_person") == "in person"
+    assert choice_in_sentence("ada.advanced") == "ada.advanced"  # a username has no words: as it is
+    assert in_sentence("RJ information") == "RJ information"
+    reason = Phrase(PHRASES[e.CaseOnHold], {"reason": "see ref_12 from Police"})
+    assert said(reason) == "Put on hold: see ref_12 from Police"  # typed text as typed
 
 
 def _subclasses(cls: type) -> set[type]:
     return {sub for direct in cls.__subclasses__() for sub in {direct, *_subclasses(direct)}}
+
+
+def test_no_template_puts_a_code_into_words_of_its_own():
+    """A code is shown through ``choice``, ``choice_in_sentence`` or ``status_label`` (the catalogue's
+    words), never by rewriting the code itself (``sexual_offence`` → ``sexual offence``)."""
+    for template in (LOCALE_DIR.parent / "templates").glob("*.html"):
+        text = template.read_text()
+        assert 'replace("_"' not in text and "replace('_'" not in text and "| lower" not in text, template.name

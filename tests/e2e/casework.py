@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-import httpx
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
-from services.referral.adapters import agencies
 from services.referral.domain.submission import EXAMPLE
-from tests.integration.test_casework_api import PASSWORD, PEOPLE, System
-from tests.servers import serve
+from tests.casework_system import PASSWORD, PEOPLE, System, casework_system
 
 SENSITIVE = {**EXAMPLE, "offence": {**EXAMPLE["offence"], "offence_type": "sexual_offence"}}
 HOMES = {"supervisor": "Overview", "facilitator": "My cases"}
@@ -41,18 +37,8 @@ class Casework:
 
 @pytest.fixture
 async def casework(fresh_database_url: str, clean_nats_url: str) -> AsyncIterator[Casework]:
-    async with AsyncExitStack() as stack:
-        referral_base, referral_app = await stack.enter_async_context(
-            serve("referral", fresh_database_url, clean_nats_url))
-        casework_base, casework_app = await stack.enter_async_context(
-            serve("casework", fresh_database_url, clean_nats_url))
-        _, key = await agencies.add(referral_app.state.runtime.pool, "Thames Valley Police")
-        runtime = casework_app.state.runtime
-        for username, (role, level) in PEOPLE.items():
-            await runtime.identity.accounts.add(username, PASSWORD, role=role, level=level)
-        referral = await stack.enter_async_context(httpx.AsyncClient(base_url=referral_base, timeout=30))
-        api = await stack.enter_async_context(httpx.AsyncClient(base_url=casework_base, timeout=30))
-        yield Casework(casework_base, System(referral, api, runtime, key))
+    async with casework_system(fresh_database_url, clean_nats_url) as (running, base):
+        yield Casework(base, running)
 
 
 async def sign_in(browser: Browser, base: str, username: str, *, javascript: bool = True) -> Page:

@@ -21,8 +21,8 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, expect
 
 from services.casework.web import pages
+from tests.casework_system import PASSWORD
 from tests.e2e.casework import SENSITIVE, Casework, action_form, open_form, sign_in
-from tests.integration.test_casework_api import PASSWORD
 
 TEMPLATES = Path(pages.__file__).parent / "templates"
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from html import unescape
 
 import httpx
 import pytest
 
-from services.referral.adapters import agencies
 from services.referral.domain.submission import EXAMPLE
-from tests.integration.test_casework_api import PASSWORD, PEOPLE, System
-from tests.servers import serve
+from tests.casework_system import PASSWORD, System, casework_system
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 
@@ -22,18 +20,8 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 @pytest.fixture
 async def system(fresh_database_url, clean_nats_url) -> AsyncIterator[System]:
     """The referral service (to open cases) and casework, with the people of the API tests."""
-    async with AsyncExitStack() as stack:
-        referral_base, referral_app = await stack.enter_async_context(
-            serve("referral", fresh_database_url, clean_nats_url))
-        casework_base, casework_app = await stack.enter_async_context(
-            serve("casework", fresh_database_url, clean_nats_url))
-        _, key = await agencies.add(referral_app.state.runtime.pool, "Thames Valley Police")
-        runtime = casework_app.state.runtime
-        for username, (role, level) in PEOPLE.items():
-            await runtime.identity.accounts.add(username, PASSWORD, role=role, level=level)
-        referral = await stack.enter_async_context(httpx.AsyncClient(base_url=referral_base, timeout=30))
-        casework = await stack.enter_async_context(httpx.AsyncClient(base_url=casework_base, timeout=30))
-        yield System(referral, casework, runtime, key)
+    async with casework_system(fresh_database_url, clean_nats_url) as (running, _):
+        yield running
 
 
 def csrf(page: httpx.Response) -> str:

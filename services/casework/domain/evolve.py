@@ -48,8 +48,17 @@ def _step(state: CaseState, event: DomainEvent) -> CaseState:
         case e.RiskAssessmentCompleted():
             return advanced_to(replace(state, assessments=with_entry(state.assessments, event.assessment_id,
                                                                      event.party)), "assessing")
-        case e.SuitabilityDecided(suitable=True) | e.ProcessChosen() | e.PreparationMeetingHeld() | e.SupporterAdded():
+        case e.SuitabilityDecided(suitable=False):
+            return replace(state, unsuitable=True)
+        case e.SuitabilityDecided(suitable=True):
+            return advanced_to(replace(state, unsuitable=False), "preparing")
+        case e.ProcessChosen() | e.PreparationMeetingHeld() | e.SupporterAdded():
             return advanced_to(state, "preparing")
+        case e.VictimDeclined() | e.OffenderDeclined():
+            # Declining is saying no to taking part: no earlier consent of theirs stands after it.
+            party = "victim" if isinstance(event, e.VictimDeclined) else "offender"
+            return replace(state, consents={k: v for k, v in state.consents.items()
+                                            if not (v.party == party and v.scope == "participation")})
         case e.ConsentGiven():
             consent = Consent(event.consent_id, event.party, event.scope, event.agency, event.form)
             return replace(state, consents=with_entry(state.consents, event.consent_id, consent))

@@ -124,6 +124,8 @@ def ensure_joint_work_ready(state: CaseState, what: str, *, written: bool = Fals
             missing.append(f"the {party}'s {'written ' if written else ''}consent to take part")
         if not state.assessed(party):
             missing.append(f"a risk assessment of the {party}")
+    if state.unsuitable:
+        missing.append("a decision that the case is suitable (the latest found it unsuitable)")
     if state.sensitive and state.sign_off != "granted":
         missing.append("a supervisor's sign-off, as the case is sensitive")
     if state.sensitive and (state.lead is None or state.lead.level != "advanced"):

@@ -51,6 +51,8 @@ class CaseState:
     closed_reason: str | None = None
     merged: bool = False
     on_hold: bool = False
+    unsuitable: bool = False
+    """The latest suitability decision found the case unsuitable: no joint work until one says otherwise."""
     sensitive: bool = False
     sign_off: SignOff = "none"
     lead: Worker | None = None

@@ -5,17 +5,26 @@ them, so the check errs on the side of refusing."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MIN_PART = 4
 """Shorter address parts (a house number, "Flat") say nothing alone."""
 
 
+def _plain(text: str) -> str:
+    """The text as it reads: compatibility forms folded (full-width letters, digits and at signs) and invisible
+    format characters (zero-width spaces, joiners) dropped, so a disguise does not slip past."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text.casefold()).strip()
+    return re.sub(r"\s+", " ", _plain(text).casefold()).strip()
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    """Every digit in the text, whatever script it is written in, as 0 to 9."""
+    return "".join(str(unicodedata.decimal(ch)) for ch in _plain(text) if ch.isdecimal())
 
 
 def _phone_forms(phone: str) -> set[str]:

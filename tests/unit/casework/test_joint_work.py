@@ -126,3 +126,19 @@ def test_reassessment_keeps_the_party_assessed():
     assert reviewed.subject_id == assessed("victim", 1).subject_id
     assert given([*history, reviewed]).assessed("victim")
     assert ADVANCED.username == given(history).lead.username
+
+
+def test_no_joint_work_on_a_case_found_unsuitable_until_it_is_found_suitable_again():
+    history = [*ready_for_joint_work(), e.SuitabilityDecided(case_id=CASE_ID, suitable=False, reason="risk")]
+    with pytest.raises(JointWorkNotReady, match="unsuitable"):
+        run(history, MESSAGE)
+    assert run([*history, e.SuitabilityDecided(case_id=CASE_ID, suitable=True)], MESSAGE)
+
+
+@pytest.mark.parametrize("declined", [e.VictimDeclined(case_id=CASE_ID), e.OffenderDeclined(case_id=CASE_ID)])
+def test_a_party_who_declines_has_no_consent_standing_until_they_give_it_again(declined):
+    party = "victim" if isinstance(declined, e.VictimDeclined) else "offender"
+    history = [*ready_for_joint_work(), declined]
+    with pytest.raises(JointWorkNotReady, match=f"the {party}'s consent"):
+        run(history, MESSAGE)
+    assert run([*history, consent(party, 9)], MESSAGE)

@@ -3,6 +3,7 @@ where the victim lives or how to reach them: the most serious failure the system
 
 from __future__ import annotations
 
+import unicodedata
 from uuid import UUID
 
 import pytest
@@ -69,7 +70,11 @@ def test_the_offenders_letter_to_the_victim_is_not_refused_for_the_victims_own_d
     assert run(with_letter("offender"), c.VetLetter(letter_id=LETTER, content=f"I know {VICTIM_POSTCODE}."))
 
 
-@for_all(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="0123456789@"), max_size=300))
+NO_DIGIT_OR_AT = st.characters(codec="utf-8").filter(
+    lambda ch: not any(c.isdecimal() or c == "@" for c in unicodedata.normalize("NFKC", ch)))
+
+
+@for_all(st.text(alphabet=NO_DIGIT_OR_AT, max_size=300))
 def test_text_without_digits_or_at_signs_never_matches_the_email_phone_or_postcode(text):
     assert set(found_details(text, (VICTIM_EMAIL, VICTIM_PHONE, VICTIM_POSTCODE))) == set()
 
@@ -77,3 +82,10 @@ def test_text_without_digits_or_at_signs_never_matches_the_email_phone_or_postco
 @for_all(st.text(max_size=200), st.text(max_size=200), st.sampled_from(DETAILS))
 def test_a_detail_anywhere_in_a_text_is_always_found(before, after, detail):
     assert detail in found_details(f"{before} {detail} {after}", DETAILS)
+
+
+@pytest.mark.parametrize("disguised", [
+    "HP20\u200b1AA", "ＨＰ２０ １ＡＡ", "alex.morgan＠example.org", "call ０７７００ ９００１２３",
+    "call \u0660\u0667\u0667\u0660\u0660 \u0669\u0660\u0660\u0661\u0662\u0663", "12 Acacia\u00adAvenue"])
+def test_disguised_details_are_found_too(disguised):
+    assert found_details(f"Write to me: {disguised}", DETAILS)

@@ -16,8 +16,8 @@ from shared.web.templating import mount_static
 
 MAX_BODY_BYTES = 256 * 1024
 
-DEFINITION = ServiceDefinition(name="referral", categories=("referral",), projections=PROJECTIONS, bootstrap=bootstrap,
-                               migrations=MIGRATIONS)
+DEFINITION = ServiceDefinition(name="referral", categories=("referral", "progress"), projections=PROJECTIONS,
+                               bootstrap=bootstrap, migrations=MIGRATIONS)
 
 
 def configure(app: FastAPI) -> None:

@@ -19,3 +19,9 @@ class Settings(ServiceSettings):
     key_failure_window_seconds: float = Field(
         default=60.0, gt=0, le=86_400, description="the window of key_failure_limit, in seconds",
     )
+    contact_phone: str = Field(default="0300 123 4567", description="the service's phone number, shown to victims")
+    contact_email: str = Field(default="restorative.justice@example.org",
+                               description="the service's email address, shown to victims")
+    contact_hours: str = Field(default="Monday to Friday, 9am to 5pm", description="when the phone is answered")
+    progress_link_days: int = Field(default=180, ge=1, le=730,
+                                    description="days a victim's private progress link keeps working")

@@ -167,3 +167,31 @@ class SentenceRecorded(ReferralEvent):
     sentenced_on: date
     outcome: Personal[str]
     offender_subject_id: UUID | None = Field(default=None, description="whose key seals the outcome")
+
+
+@contract
+class ProgressLinkRevoked(ReferralEvent):
+    """Staff stopped the victim's private progress links: every link made before now no longer works
+    (a link sent after it does). The reason may say something of the victim's life: it is sealed."""
+
+    personal_data_of = "victim_subject_id"
+
+    referral_id: UUID
+    reason: Personal[str] = Field(description="why, for the audit record (e.g. 'sent to the wrong address')")
+    victim_subject_id: UUID = Field(description="whose key seals the reason")
+    revoked_by: str
+    revoked_at: datetime = Field(description="links issued at or before this moment no longer work")
+
+
+class ProgressEvent(DomainEvent, producer="referral", category="progress"):
+    """A record of a view of a referral's progress page, in a ``progress-<referral id>`` stream, so a
+    view never changes the referral's own version."""
+
+    referral_id: UUID
+
+
+@contract
+class ProgressPageViewed(ProgressEvent):
+    """Someone holding the victim's private link opened the progress page."""
+
+    stage: str

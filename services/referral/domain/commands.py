@@ -90,3 +90,20 @@ class RecordPartnerEvents:
 
     agency_id: str
     items: tuple[SentReferral | SentUpdate, ...]
+
+
+@dataclass(frozen=True)
+class RevokeProgressLink:
+    """Staff stop every progress link sent to the victim so far (a new one may be sent after)."""
+
+    referral_id: UUID
+    reason: str
+    revoked_by: str
+
+
+@dataclass(frozen=True)
+class RecordProgressView:
+    """Record that the victim's progress page was shown (every view is kept, for the audit record)."""
+
+    referral_id: UUID
+    stage: str

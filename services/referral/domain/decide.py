@@ -10,11 +10,13 @@ from services.referral.domain.commands import (
     DeferSentence,
     PartnerUpdate,
     RecordSentence,
+    RevokeProgressLink,
     WithdrawReferral,
 )
 from services.referral.domain.errors import (
     AlreadyReceived,
     DeferralOutOfRange,
+    MissingReason,
     ReferralWithdrawn,
     SelfReferralNotByAgency,
     UnknownReferral,
@@ -116,3 +118,14 @@ def ensure_deferral_in_range(deferred_until: date, today: date) -> None:
         raise DeferralOutOfRange("must be after today", field="deferred_until")
     if (deferred_until - today).days > MAX_DEFERRAL_DAYS:
         raise DeferralOutOfRange("must be at most six months ahead", field="deferred_until")
+
+
+def decide_revoke_link(command: RevokeProgressLink, state: ReferralState, now: datetime) -> list[DomainEvent]:
+    """Only a referral that exists has links to revoke; a reason is always given, for the audit."""
+    if not state.received:
+        raise UnknownReferral("no referral with that id")
+    if not command.reason.strip():
+        raise MissingReason("say why the link is revoked", field="reason")
+    return [events.ProgressLinkRevoked(referral_id=command.referral_id, reason=command.reason.strip(),
+                                       victim_subject_id=uuid5(command.referral_id, "victim"),
+                                       revoked_by=command.revoked_by, revoked_at=now)]

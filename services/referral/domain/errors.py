@@ -36,3 +36,7 @@ class IdempotencyKeyReused(ReferralRuleBroken):
         super().__init__("this Idempotency-Key was used with a different request body; use a new key",
                          field="Idempotency-Key", pointer="#/headers/Idempotency-Key")
         self.key = key
+
+
+class MissingReason(ReferralRuleBroken):
+    """A decision recorded for the audit (revoking a victim's link) says why."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from uuid import UUID
 
 from shared.commands import Aggregate
 from shared.contracts.base import DomainEvent
-from shared.contracts.referral import ReferralReceived, ReferralWithdrawn
+from shared.contracts.referral import ProgressLinkRevoked, ReferralReceived, ReferralWithdrawn
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class ReferralState:
     reference: str | None = None
     agency_id: str | None = None
     withdrawn: bool = False
+    links_revoked_at: datetime | None = None
+    """The victim's progress links made at or before this moment no longer work."""
 
     @property
     def received(self) -> bool:
@@ -30,6 +33,8 @@ def evolve(state: ReferralState, event: DomainEvent) -> ReferralState:
                            agency_id=event.agency_id)
         case ReferralWithdrawn():
             return replace(state, withdrawn=True)
+        case ProgressLinkRevoked():
+            return replace(state, links_revoked_at=event.revoked_at)
     return state
 
 
@@ -39,3 +44,8 @@ REFERRAL = Aggregate(ReferralState(), evolve)
 def referral_stream(referral_id: UUID) -> str:
     """The stream a referral's events are recorded in (DESIGN D3)."""
     return f"referral-{referral_id}"
+
+
+def progress_stream(referral_id: UUID) -> str:
+    """Where views of a referral's progress page are recorded: apart, so a view changes no version."""
+    return f"progress-{referral_id}"

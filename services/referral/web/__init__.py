@@ -1,5 +1,6 @@
-"""The referral service's public pages: the victim's self-referral form at /refer."""
+"""The referral service's public pages: the victim's self-referral form at /refer, and their
+progress page at /progress/<token>."""
 
-from services.referral.web import refer
+from services.referral.web import progress, refer
 
-ROUTERS = (refer.router,)
+ROUTERS = (refer.router, progress.router)

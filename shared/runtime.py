@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,10 +49,12 @@ class ServiceDefinition:
     key_access: bool = True
     migrations: Path | None = None
     bootstrap: Callable[[ServiceRuntime], Any] | None = None
-    people: bool = False
-    """People sign in to this service (accounts, tokens and sessions of the ``identity`` schema)."""
     """Builds the service's handler dependencies once the runtime is open (before any consumer
     starts, so reactions have them from their first delivery)."""
+    people: bool = False
+    """People sign in to this service (accounts, tokens and sessions of the ``identity`` schema)."""
+    background: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = ()
+    """Long-running tasks of the service (e.g. firing timers), started after the relay, cancelled on stop."""
 
 
 class ServiceRuntime:
@@ -158,6 +160,8 @@ class ServiceRuntime:
         )
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.schema}-relay"))
         self._tasks.append(asyncio.create_task(self._watch_backlogs(), name=f"{self.schema}-backlogs"))
+        for number, task in enumerate(self.definition.background):
+            self._tasks.append(asyncio.create_task(task(self), name=f"{self.schema}-background-{number}"))
         log.info("service.started", consumers=sorted(self.handlings))
 
     async def stop(self) -> None:

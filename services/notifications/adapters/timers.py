@@ -1,0 +1,109 @@
+"""Durable timers: rows in ``notifications.timers``, so they survive restarts and fire once.
+
+A batch of due timers is claimed with ``FOR UPDATE SKIP LOCKED`` inside one transaction that
+stays open while they are worked: two replicas never take the same row, and a timer worked but
+not marked (a crash) is taken again, whose work checks the notification's stream first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class TimerRow:
+    """A timer as stored: ``payload`` holds ids and dates only."""
+
+    key: UUID
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any]
+    attempts: int = 0
+
+
+@dataclass
+class Claim:
+    """Due timers taken for work; what became of each is said before the claim ends."""
+
+    rows: list[TimerRow]
+    fired: set[UUID] = field(default_factory=set)
+    later: dict[UUID, tuple[datetime, int]] = field(default_factory=dict)
+
+    def mark_fired(self, key: UUID) -> None:
+        self.fired.add(key)
+
+    def again_at(self, key: UUID, due_at: datetime, attempts: int) -> None:
+        """Not done: due again at ``due_at`` (a retry after back-off, or a later safe moment)."""
+        self.later[key] = (due_at, attempts)
+
+
+class Timers(Protocol):
+    async def schedule(self, rows: Sequence[TimerRow]) -> int:
+        """Store new timers; one already stored under its key is left as it is. How many were new."""
+        ...
+
+    def claim(self, now: datetime, limit: int = 50) -> Any:
+        """``async with timers.claim(now) as claim``: the due, unfired timers nobody else holds."""
+        ...
+
+
+class PostgresTimers:
+    def __init__(self, pool: asyncpg.Pool):
+        self._pool = pool
+
+    async def schedule(self, rows: Sequence[TimerRow]) -> int:
+        async with self._pool.acquire() as conn:
+            new = 0
+            for row in rows:
+                status = await conn.execute(
+                    "INSERT INTO notifications.timers (key, kind, due_at, payload, attempts)"
+                    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
+                    row.key, row.kind, row.due_at, row.payload, row.attempts)
+                new += status.endswith(" 1")
+            return new
+
+    @asynccontextmanager
+    async def claim(self, now: datetime, limit: int = 50) -> AsyncIterator[Claim]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            records = await conn.fetch(
+                "SELECT key, kind, due_at, payload, attempts FROM notifications.timers"
+                " WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+                now, limit)
+            claim = Claim([TimerRow(**dict(r)) for r in records])
+            yield claim
+            for key in claim.fired:
+                await conn.execute("UPDATE notifications.timers SET fired_at = $2 WHERE key = $1", key, now)
+            for key, (due_at, attempts) in claim.later.items():
+                await conn.execute("UPDATE notifications.timers SET due_at = $2, attempts = $3 WHERE key = $1",
+                                   key, due_at, attempts)
+
+
+class MemoryTimers:
+    """The ``Timers`` port in memory, for unit tests."""
+
+    def __init__(self):
+        self.rows: dict[UUID, TimerRow] = {}
+        self.fired_at: dict[UUID, datetime] = {}
+
+    async def schedule(self, rows: Sequence[TimerRow]) -> int:
+        new = [row for row in rows if row.key not in self.rows]
+        self.rows.update((row.key, row) for row in new)
+        return len(new)
+
+    @asynccontextmanager
+    async def claim(self, now: datetime, limit: int = 50) -> AsyncIterator[Claim]:
+        due = sorted((r for r in self.rows.values() if r.key not in self.fired_at and r.due_at <= now),
+                     key=lambda r: r.due_at)[:limit]
+        claim = Claim(due)
+        yield claim
+        self.fired_at.update((key, now) for key in claim.fired)
+        for key, (due_at, attempts) in claim.later.items():
+            row = self.rows[key]
+            self.rows[key] = TimerRow(row.key, row.kind, due_at, row.payload, attempts)

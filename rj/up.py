@@ -24,6 +24,7 @@ import structlog
 from rj.demo import demo_agency_key, demo_logins, with_pool
 from rj.registry import SERVICES, Service
 from rj.system import key_encryption_key, services_file, write_services
+from services.notifications.adapters.mailcatcher import MailCatcher
 from shared.embedded.nats import EmbeddedNats
 from shared.embedded.ports import free_port
 from shared.embedded.postgres import EmbeddedPostgres
@@ -243,6 +244,15 @@ def configure_supervisor_log(folder: Path) -> None:
     structlog.configure(processors=[*processors[:-1], to_file, processors[-1]])
 
 
+def catch_mail(folder: Path) -> MailCatcher:
+    """Without an SMTP server of its own (``RJ_SMTP_HOST``), the system's email is kept, not sent:
+    a local catcher writes each message to ``<data dir>/mail/`` so a newcomer sees what would go."""
+    catcher = MailCatcher(folder / "mail", free_port())
+    catcher.start()
+    say("mail catcher", f"email is kept in {catcher.folder}, not sent (set RJ_SMTP_HOST to send)")
+    return catcher
+
+
 def up(folder: Path) -> int:
     """Run the system until Ctrl-C or SIGTERM, restarting any process that dies."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -252,6 +262,7 @@ def up(folder: Path) -> int:
     become_subreaper()
     system = System(folder)
     stopping = False
+    catcher: MailCatcher | None = None
 
     def on_signal(signum, _frame):
         nonlocal stopping
@@ -269,6 +280,9 @@ def up(folder: Path) -> int:
         base = {k: v for k, v in os.environ.items() if k != "RJ_KEY_ENCRYPTION_KEY"}
         base.update(RJ_DATABASE_URL=database_url, RJ_NATS_URL=nats_url, RJ_LOG_FORMAT="json",
                     RJ_DATA_DIR=str(folder))
+        if "RJ_SMTP_HOST" not in os.environ:
+            catcher = catch_mail(folder)
+            base.update(RJ_SMTP_HOST=catcher.host, RJ_SMTP_PORT=str(catcher.port))
         urls = {}
         for name, service in SERVICES.items():
             env = dict(base, RJ_KEY_ENCRYPTION_KEY=kek) if service.definition.key_access else dict(base)
@@ -301,4 +315,6 @@ def up(folder: Path) -> int:
         stopping = True
         services_file(folder).unlink(missing_ok=True)
         system.stop()
+        if catcher is not None:
+            catcher.stop()
         print("Stopped; nothing accepted was lost.", flush=True)

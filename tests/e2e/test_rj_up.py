@@ -109,6 +109,8 @@ async def test_rj_up_serves_four_services_stops_cleanly_and_keeps_its_data(tmp_p
     assert process.returncode == 0, output
     assert "Stopped" in output and "/refer" in output and "Demo partner agency key" in output
     assert "demo.facilitator" in output
+    # Without RJ_SMTP_HOST the system's email is caught in the data folder, not sent anywhere.
+    assert "mail catcher" in output and (folder / "mail").is_dir()
     assert not (folder / "services.json").exists()
     after_stop = subprocess.run([*RJ, "--data-dir", str(folder), "status"], capture_output=True, text=True)
     assert after_stop.returncode != 0 and "rj up" in after_stop.stderr

@@ -282,7 +282,7 @@ def up(folder: Path) -> int:
                     RJ_DATA_DIR=str(folder))
         if "RJ_SMTP_HOST" not in os.environ:
             catcher = catch_mail(folder)
-            base.update(RJ_SMTP_HOST=catcher.host, RJ_SMTP_PORT=str(catcher.port))
+            base.update(RJ_SMTP_HOST=catcher.host, RJ_SMTP_PORT=str(catcher.port), RJ_SMTP_TLS="none")
         urls = {}
         for name, service in SERVICES.items():
             env = dict(base, RJ_KEY_ENCRYPTION_KEY=kek) if service.definition.key_access else dict(base)

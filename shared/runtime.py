@@ -233,16 +233,19 @@ class ServiceRuntime:
         deadline = loop.time() + timeout
         for event_id in event_ids:
             while True:
+                # Registered before the check, so an application between the two still wakes it.
                 woken = loop.create_future()
                 self._waiters.setdefault(projection, []).append(woken)
-                if await has_applied(self.pool, self.schema, target, event_id):
-                    break
-                left = deadline - loop.time()
-                if left <= 0:
-                    return False
                 try:
-                    await asyncio.wait_for(woken, min(left, RECHECK))
-                except TimeoutError:
-                    with contextlib.suppress(ValueError):  # not woken: no longer waiting on it
-                        self._waiters.get(projection, []).remove(woken)
+                    if await has_applied(self.pool, self.schema, target, event_id):
+                        break
+                    left = deadline - loop.time()
+                    if left <= 0:
+                        return False
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(woken, min(left, RECHECK))
+                finally:
+                    if not woken.done():  # not woken: no longer waiting on it
+                        with contextlib.suppress(ValueError):
+                            self._waiters.get(projection, []).remove(woken)
         return True

@@ -16,7 +16,7 @@ log = structlog.get_logger()
 
 def email_sender(settings: Settings) -> SmtpSender | None:
     """The SMTP sender, or None (with a log line) when ``RJ_SMTP_HOST`` is not set."""
-    if not getattr(settings, "smtp_host", None):
+    if not settings.smtp_host:
         log.warning("notifications.email_off", reason="RJ_SMTP_HOST is not set: no email will be sent")
         return None
     return SmtpSender(SmtpSettings(
@@ -26,11 +26,12 @@ def email_sender(settings: Settings) -> SmtpSender | None:
 
 def bootstrap(runtime: ServiceRuntime) -> Dependencies:
     assert runtime.keys is not None, "the notifications service has key access"
-    settings = runtime.settings
+    settings: Settings = runtime.settings  # type: ignore[assignment]  # the service's own
     return Dependencies(store=runtime.store, keys=runtime.keys, timers=PostgresTimers(runtime.pool),
-                        email=email_sender(settings), progress_url=getattr(settings, "progress_url", "/"))
+                        email=email_sender(settings), progress_url=settings.progress_url)
 
 
 async def timer_loop(runtime: ServiceRuntime) -> None:
     """The service's background task: fire due timers."""
-    await run_timers(runtime.dependencies, getattr(runtime.settings, "timer_interval", 3.0))
+    settings: Settings = runtime.settings  # type: ignore[assignment]  # the service's own
+    await run_timers(runtime.dependencies, settings.timer_interval)

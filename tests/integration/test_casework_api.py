@@ -101,6 +101,7 @@ async def test_a_whole_case_from_allocation_to_closure(system):
 
     case = await detail(sam)
     assert case["case"]["status"] == "closed" and case["case"]["closed_reason"] == "completed_direct"
+    assert case["case"]["first_contact_at"] is not None and case["case"]["first_contact_working_days_left"] is None
     types = [entry["event_type"] for entry in case["timeline"]]
     assert types[:3] == ["CaseOpened", "CaseTriaged", "FacilitatorAllocated"] and types[-1] == "CaseClosed"
     assert {entry["by"] for entry in case["timeline"][1:]} == {sam, ada}

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Body, Header, Request, Response
 from pydantic import BaseModel, Field
 
 from services.casework.api.access import Deps, Staff, person_cause
-from services.casework.api.cases import action_path
 from services.casework.api.examples import EXAMPLES
 from services.casework.api.problems import PROBLEMS
+from services.casework.domain.commands import action_path
 from services.casework.domain.decide import DECISIONS
 from services.casework.handlers import ActOnCase, handle
 from services.casework.projections import CASES

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from services.casework.api.access import Deps, Staff, person_cause
 from services.casework.api.problems import PROBLEMS
+from services.casework.domain.commands import action_path
 from services.casework.domain.deadlines import working_days_left
 from services.casework.handlers.case_view import view_case
 from services.casework.projections.cases import list_cases
@@ -136,7 +137,7 @@ async def get_case(request: Request, response: Response, case_id: UUID, who: Sta
     the timeline of every event with who and when, and the actions you may take now. Each read is
     recorded. The ``ETag`` is the case's version: send it back as ``If-Match`` with an action."""
     view = await view_case(case_id, who, person_cause(request, who), deps)
-    row = {**_row_of(view), "first_contact_at": None}
+    row = {**_row_of(view), "first_contact_at": view.first_contact_at}
     response.headers["ETag"] = f'"{view.state.version}"'
     base = str(request.url_for("get_case", case_id=case_id))
     return CaseDetail(
@@ -144,12 +145,6 @@ async def get_case(request: Request, response: Response, case_id: UUID, who: Sta
         deadlines=[DeadlineOut(**d.__dict__) for d in view.deadlines],
         timeline=[TimelineOut(**t.__dict__) for t in view.timeline],
         actions=[ActionOffered(action=a.__name__, path=f"{base}/{action_path(a)}") for a in view.actions])
-
-
-def action_path(action: type) -> str:
-    """``AllocateFacilitator`` → ``allocate-facilitator``."""
-    words = "".join(f"-{ch.lower()}" if ch.isupper() else ch for ch in action.__name__).strip("-")
-    return words.replace("r-j-", "rj-")
 
 
 def _row_of(view) -> dict[str, Any]:

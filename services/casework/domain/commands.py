@@ -28,6 +28,12 @@ class Action(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+def action_path(action: type) -> str:
+    """``AllocateFacilitator`` → ``allocate-facilitator``: the action's path on pages and in the API."""
+    words = "".join(f"-{ch.lower()}" if ch.isupper() else ch for ch in action.__name__).strip("-")
+    return words.replace("r-j-", "rj-")
+
+
 # -- triage and allocation -----------------------------------------------------------------------
 class TriageCase(Action):
     note: LongText | None = None

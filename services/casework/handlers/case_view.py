@@ -98,6 +98,8 @@ class CaseView:
     conferences: dict[UUID, datetime] = field(default_factory=dict)
     """When each conference is (or was last) set for."""
     reparation_items: dict[UUID, ReparationPromise] = field(default_factory=dict)
+    first_contact_at: datetime | None = None
+    """When the victim was first tried (the first-contact deadline is met from then)."""
 
 
 async def view_case(case_id: UUID, by: Person, cause: Cause, deps: Dependencies, view: str = "case") -> CaseView:
@@ -110,7 +112,13 @@ async def view_case(case_id: UUID, by: Person, cause: Cause, deps: Dependencies,
     assert isinstance(opened, e.CaseOpened)
     return CaseView(state=state, opened=opened, parties=_parties(opened, envelopes),
                     deadlines=deadlines(envelopes, deps.clock().date()), timeline=_timeline(envelopes),
-                    actions=available(state, by), **_papers(envelopes))
+                    actions=available(state, by), first_contact_at=first_contact(envelopes), **_papers(envelopes))
+
+
+def first_contact(envelopes: list[Envelope]) -> datetime | None:
+    """When the first attempt to contact the victim was recorded."""
+    return next((x.recorded.recorded_at for x in envelopes
+                 if isinstance(x.event, e.ContactAttempted) and x.event.party == "victim"), None)
 
 
 async def record_access(case_id: UUID, view: str, cause: Cause, deps: Dependencies) -> None:

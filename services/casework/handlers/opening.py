@@ -53,8 +53,8 @@ async def open_case(command: OpenCaseFor, cause: Cause, deps: Dependencies) -> E
     except Exception:
         await _give_back_unless_used(deps, stream, reference)
         raise
-    if not executed.recorded:
-        await _give_back_unless_used(deps, stream, reference)
+    if not executed.recorded:  # another delivery opened it first, under its own reference
+        await deps.references.release(reference)
     return executed
 
 

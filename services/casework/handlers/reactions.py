@@ -71,8 +71,11 @@ class NotePartnerUpdates:
 
 
 def partner_update(event) -> NotePartnerUpdate | None:
-    victim, offender = (uuid5(event.referral_id, who) for who in ("victim", "offender")) \
-        if hasattr(event, "referral_id") else (None, None)
+    """The news a partner's event brings, sealed under the person it is about; None for others."""
+    if not isinstance(event, r.OffenderCustodyChanged | r.SentenceDeferred | r.SentenceRecorded
+                      | r.ReferralWithdrawn):
+        return None
+    victim, offender = uuid5(event.referral_id, "victim"), uuid5(event.referral_id, "offender")
     match event:
         case r.OffenderCustodyChanged():
             detail = f"{event.offender.custody_status.replace('_', ' ')} from {event.effective_date.isoformat()}"

@@ -5,7 +5,6 @@ each event is applied by the domain's own ``evolve`` and the list always agrees 
 from __future__ import annotations
 
 from dataclasses import replace
-from uuid import UUID
 
 import asyncpg
 from pydantic import TypeAdapter
@@ -89,10 +88,6 @@ class Cases:
             state.case_id, state.status, state.stage, state.sensitive, state.sign_off,
             state.lead.username if state.lead else None, state.co.username if state.co else None, first_contact,
             state.possible_duplicate_of, state.closed_reason, state.version, at, STATE.dump_json(state).decode())
-
-
-async def case_row(pool: asyncpg.Pool, case_id: UUID) -> asyncpg.Record | None:
-    return await pool.fetchrow("SELECT * FROM casework.cases WHERE case_id = $1", case_id)
 
 
 ORDER = (" ORDER BY (first_contact_at IS NULL AND stage <> 'closed') DESC, first_contact_due NULLS LAST,"

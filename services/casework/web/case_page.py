@@ -16,12 +16,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from services.casework.domain.commands import action_path
 from services.casework.domain.decide import DECISIONS
 from services.casework.domain.errors import CaseChangedMeanwhile, CaseNotFound, NotPermitted
 from services.casework.handlers import ActOnCase, handle
 from services.casework.handlers.case_view import CaseView, Letter, ShuttleMessage, view_case
 from services.casework.projections import CASES
-from services.casework.web.forms import Field, action_path, body_of, fields_of, form_key, messages, typed
+from services.casework.web.forms import Field, body_of, fields_of, form_key, messages, typed
 from services.casework.web.i18n import gettext
 from services.casework.web.labels import action_title, refusal
 from services.casework.web.pages import caseworker, cause, checked_form, not_found, page, person

@@ -42,12 +42,6 @@ class Field:
     """For ``items``: the fields of each row, named ``items-<row>-<field>``."""
 
 
-def action_path(action: type) -> str:
-    """``AllocateFacilitator`` → ``allocate-facilitator`` (the JSON API's paths, too)."""
-    words = "".join(f"-{ch.lower()}" if ch.isupper() else ch for ch in action.__name__).strip("-")
-    return words.replace("r-j-", "rj-")
-
-
 def _unwrapped(annotation: Any) -> tuple[Any, bool, int | None]:
     """The type inside ``X | None`` and ``Annotated[X, ...]``, whether None is allowed, its max length."""
     optional, longest = False, None

@@ -41,4 +41,3 @@ def gettext(message: str, **values: object) -> str:
     return text % values if values else text
 
 
-_ = gettext

@@ -27,8 +27,8 @@ def key_failures(request: Request) -> FailureThrottle:
     throttle = getattr(state, "key_failures", None)
     if throttle is None:
         settings = service_runtime(request).settings
-        throttle = state.key_failures = FailureThrottle(getattr(settings, "key_failure_limit", 10),
-                                                        getattr(settings, "key_failure_window_seconds", 60.0))
+        throttle = state.key_failures = FailureThrottle(settings.key_failure_limit,
+                                                        settings.key_failure_window_seconds)
     return throttle
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.casework.api.cases import action_path
 from services.casework.api.examples import EXAMPLES
+from services.casework.domain.commands import action_path
 from services.casework.domain.decide import DECISIONS
 from services.casework.domain.rules import ALL_ACTIONS
 

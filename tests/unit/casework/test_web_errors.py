@@ -11,10 +11,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.casework.domain import commands as c
+from services.casework.domain.commands import action_path
 from services.casework.domain.errors import DateOutOfRange, IdentifyingDetails, JointWorkNotReady
 from services.casework.domain.rules import ALL_ACTIONS
 from services.casework.web.case_page import Posted, _at_fault, summary
-from services.casework.web.forms import action_path, body_of, fields_of, form_key, messages
+from services.casework.web.forms import body_of, fields_of, form_key, messages
 from services.casework.web.labels import refusal
 from services.casework.web.pages import PAGES
 

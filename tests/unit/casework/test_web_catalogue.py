@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from datetime import date
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -72,11 +73,25 @@ def test_every_timeline_and_deadline_phrase_is_extracted_into_the_english_catalo
     assert not missing, f"not marked with N_ or not in locale/en (run the catalogue): {missing}"
 
 
+def placeholder_mismatches(path: Path) -> list[str]:
+    """The messages of a catalogue whose translation does not keep its phrase's placeholders."""
+    return [message.id for message in read(path) if message.id and message.string
+            and isinstance(message.id, str) and placeholders(message.string) != placeholders(message.id)]
+
+
 def test_every_translation_keeps_the_placeholders_of_its_phrase():
     for path in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"):
-        for message in read(path):
-            if message.id and message.string and isinstance(message.id, str):
-                assert placeholders(message.string) == placeholders(message.id), (path, message.id)
+        assert placeholder_mismatches(path) == [], path
+
+
+def test_a_translation_that_drops_or_renames_a_placeholder_is_caught(tmp_path):
+    """English translates every phrase as itself, so the check above needs this to show it can fail."""
+    phrase = PHRASES[e.ContactAttempted]
+    welsh = tmp_path / "messages.po"
+    welsh.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        f'msgid "{phrase}"\nmsgstr "Ymgais i gysylltu â {{parti}}"\n', encoding="utf-8")
+    assert placeholder_mismatches(welsh) == [phrase]
 
 
 def test_every_phrase_names_only_fields_of_its_event_and_each_of_their_choices_has_words():

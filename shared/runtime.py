@@ -36,6 +36,8 @@ from shared.settings import ServiceSettings
 log = structlog.get_logger()
 RECHECK = 0.25
 """Seconds between inbox checks of a read-your-writes wait that nothing in this process woke."""
+STOP_GRACE = 10.0
+"""Seconds stop() gives background tasks and pooled connections before it goes on without them."""
 
 
 @dataclass
@@ -168,18 +170,22 @@ class ServiceRuntime:
         """Stop the relay, drain consumers, close the pool: nothing accepted is lost."""
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-            except Exception:
-                log.exception("service.task_failed", task=task.get_name())
+        if self._tasks:
+            done, pending = await asyncio.wait(self._tasks, timeout=STOP_GRACE)
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    log.error("service.task_failed", task=task.get_name(), error=repr(task.exception()))
+            for task in pending:  # stuck in a call that ignores cancellation: stop must still end
+                log.warning("service.task_did_not_stop", task=task.get_name())
         try:
             await self.broker.stop()
         except Exception:
             log.exception("service.broker_stop_failed")
-        await self.pool.close()
+        try:
+            await asyncio.wait_for(self.pool.close(), STOP_GRACE)
+        except TimeoutError:
+            log.warning("service.pool_close_timed_out")  # a connection still held: closed by force
+            self.pool.terminate()
 
     async def _watch_backlogs(self, every: float = 15.0) -> None:
         """Keep the dead-letter and consumer-lag gauges current for /metrics."""

@@ -18,4 +18,7 @@ class Settings(ServiceSettings):
     smtp_from_address: str = "Restorative Justice Service <no-reply@rj.invalid>"
     progress_url: str = Field(default="http://localhost:8000/",
                               description="the link a self-referring victim is given to follow progress")
+    mail_folder: str | None = Field(
+        default=None, description="where a local mail catcher keeps the email it caught (rj up sets it); "
+                                  "staff read it at /mail")
     timer_interval: float = Field(default=3.0, gt=0, description="seconds between looks for due timers")

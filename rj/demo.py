@@ -9,9 +9,11 @@ import json
 import secrets
 from pathlib import Path
 
+from rj.system import key_store
 from services.referral.adapters import agencies
 from shared.db import create_pool
 from shared.identity.accounts import Accounts
+from shared.identity.contact import sealed_contact
 
 
 def demo_agency_key(folder: Path, database_url: str) -> str:
@@ -28,25 +30,27 @@ def demo_agency_key(folder: Path, database_url: str) -> str:
 DEMO_PEOPLE = {"demo.supervisor": ("supervisor", "advanced"), "demo.facilitator": ("facilitator", "advanced")}
 
 
-def demo_logins(folder: Path, database_url: str) -> dict[str, str]:
+def demo_logins(folder: Path, database_url: str, kek: str) -> dict[str, str]:
     """Sign-ins for a demo supervisor and facilitator, made on the first `rj up` and kept in the
     data folder (mode 600) so they can be shown again; for trying casework, not for production."""
     path = folder / "secrets" / "demo-logins.json"
     if not path.exists():
         logins = {name: secrets.token_urlsafe(12) for name in DEMO_PEOPLE}
-        asyncio.run(with_pool(database_url, lambda pool: _add_people(pool, logins)))
+        asyncio.run(with_pool(database_url, lambda pool: _add_people(pool, logins, kek)))
         path.write_text(json.dumps(logins))
         path.chmod(0o600)
     return json.loads(path.read_text())
 
 
-async def _add_people(pool, logins: dict[str, str]) -> None:
-    accounts = Accounts(pool)
+async def _add_people(pool, logins: dict[str, str], kek: str) -> None:
+    accounts, keys = Accounts(pool), await key_store(pool, kek)
     await accounts.migrate()
     for name, password in logins.items():
         if await accounts.get(name) is None:
             role, level = DEMO_PEOPLE[name]
             await accounts.add(name, password, role=role, level=level)
+            # Their messages land in the mail catcher, or nowhere: example.org takes no mail (RFC 2606).
+            await accounts.set_contact(name, await sealed_contact(name, f"{name}@example.org", keys))
 
 
 async def with_pool(database_url: str, work):

@@ -8,7 +8,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from rj.registry import Service
+from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
 from shared.settings import ServiceSettings
 
 
@@ -31,6 +34,13 @@ def key_encryption_key(folder: Path, *, create: bool = False) -> str:
         path.write_text(base64.b64encode(os.urandom(32)).decode())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+async def key_store(pool: asyncpg.Pool, kek: str) -> PostgresKeyStore:
+    """The data-subject key store, opened with the key-encryption key (base64)."""
+    keys = PostgresKeyStore(pool, LocalKeyWrapper(base64.b64decode(kek)))
+    await keys.migrate()
+    return keys
 
 
 def _key_exists(folder: Path) -> bool:

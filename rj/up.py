@@ -282,14 +282,20 @@ def up(folder: Path) -> int:
                     RJ_DATA_DIR=str(folder))
         if "RJ_SMTP_HOST" not in os.environ:
             catcher = catch_mail(folder)
-            base.update(RJ_SMTP_HOST=catcher.host, RJ_SMTP_PORT=str(catcher.port), RJ_SMTP_TLS="none")
+            base.update(RJ_SMTP_HOST=catcher.host, RJ_SMTP_PORT=str(catcher.port), RJ_SMTP_TLS="none",
+                        RJ_MAIL_FOLDER=str(catcher.folder))
         urls = {}
         for name, service in SERVICES.items():
             env = dict(base, RJ_KEY_ENCRYPTION_KEY=kek) if service.definition.key_access else dict(base)
+            # Messages link to the pages of the services started before (referral, then casework).
+            if "referral" in urls and "RJ_PROGRESS_URL" not in os.environ:
+                env["RJ_PROGRESS_URL"] = f"{urls['referral']}/progress/"
+            if "casework" in urls and "RJ_CASEWORK_URL" not in os.environ:
+                env["RJ_CASEWORK_URL"] = urls["casework"]
             urls[name] = system.start_service(service, env)
         system.wait_ready()
         demo_key = demo_agency_key(folder, database_url)
-        logins = demo_logins(folder, database_url)
+        logins = demo_logins(folder, database_url, kek)
         system.description = {**urls, "database_url": database_url, "nats_url": nats_url, "pid": os.getpid()}
         system.publish()
         print("\nAll four services are up:", flush=True)
@@ -301,6 +307,8 @@ def up(folder: Path) -> int:
         print(f"Casework API (OpenAPI) at     {urls['casework']}/docs; demo sign-ins:", flush=True)
         for name, password in logins.items():
             print(f"  {name:<18} {password}", flush=True)
+        if catcher is not None:
+            print(f"Email the system sent:        {urls['notifications']}/mail (supervisors)", flush=True)
         print(f"\nDescribed in {services_file(folder)}. Press Ctrl-C to stop.", flush=True)
         while True:
             system.supervise()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -139,6 +140,28 @@ class Accounts:
             f" WHERE lower(username) = lower($1) RETURNING {_COLUMNS}", username,
         )
         return None if row is None else Account(**row)
+
+    async def set_contact(self, username: str, contact: dict | None) -> Account | None:
+        """Keep a sealed work contact (``shared.identity.contact``) on the account; None if there is none."""
+        if not is_username(username):
+            return None
+        row = await self._pool.fetchrow(
+            f"UPDATE identity.accounts SET contact = $2 WHERE lower(username) = lower($1) RETURNING {_COLUMNS}",
+            username, contact,
+        )
+        return None if row is None else Account(**row)
+
+    async def contacts(self, *, role: str | None = None,
+                       usernames: Sequence[str] = ()) -> dict[str, tuple[str, dict]]:
+        """(display name, sealed contact) of the enabled accounts in ``role`` or called ``usernames``
+        (any case) that have a contact on record."""
+        names = [name.lower() for name in usernames if is_username(name)]
+        rows = await self._pool.fetch(
+            "SELECT username, display_name, contact FROM identity.accounts WHERE enabled AND contact IS NOT NULL"
+            " AND (role = $1 OR lower(username) = ANY($2::text[])) ORDER BY lower(username)",
+            role, names,
+        )
+        return {row["username"]: (row["display_name"], row["contact"]) for row in rows}
 
     async def verify_password(self, username: str, password: str) -> Account | None:
         """The enabled account if ``password`` is its password, else None. An unknown or disabled

@@ -25,7 +25,14 @@ from services.notifications.adapters.mailcatcher import MailCatcher
 from services.notifications.adapters.notify import NotifySender, NotifySettings
 from services.notifications.adapters.smtp import SmtpSender, SmtpSettings
 from services.notifications.adapters.templates import render
+from services.notifications.handlers.firing import fire_due
+from services.notifications.handlers.reactions import ScheduleNotifications
+from shared.contracts.referral import ContactPreferences, Offence, ReferralReceived, Victim
 from shared.embedded.ports import free_port
+from shared.envelope import open_event
+from shared.eventstore.port import Position
+from tests.integration.conftest import runtime_for
+from tests.support import record_referral
 
 ACK = {"first_name": "Ada", "reference": "RJ-2026-00042", "progress_url": "https://rj.example.org/progress/4f1c"}
 
@@ -214,3 +221,35 @@ async def test_notify_without_a_template_id_is_permanent_and_sends_nothing(notif
     with pytest.raises(PermanentDeliveryError, match="no Notify template id for 'deadline_missed'"):
         await notify.send_email("sam@example.org", message)
     assert _NotifyStandIn.received == []
+
+
+async def test_the_service_sends_a_text_through_notify_when_that_is_the_victim_s_only_channel(
+        notify, monkeypatch, fresh_database_url, clean_nats_url):
+    """Wired as configured (``RJ_NOTIFY_…``, no SMTP server): the acknowledgement to a victim who only
+    allows texts goes to the Notify stand-in as an SMS, and is recorded as sent by SMS."""
+    settings = notify._settings
+    monkeypatch.setenv("RJ_NOTIFY_BASE_URL", settings.base_url)
+    monkeypatch.setenv("RJ_NOTIFY_TEMPLATE_IDS", json.dumps(settings.template_ids))
+    runtime = runtime_for("notifications", fresh_database_url, clean_nats_url,
+                          notify_api_key=settings.api_key.get_secret_value(), contact_hours="00:00-23:59")
+    await runtime.open()
+    try:
+        referral = ReferralReceived(
+            referral_id=uuid.uuid4(), reference="REF-2026-000077", source="self",
+            victim=Victim(subject_id=uuid.uuid4(), name="Sam Reid", phone="07700900456",
+                          contact_preferences=ContactPreferences(channels=("sms",))),
+            offence=Offence(offence_type="criminal_damage", area="Oxford"), criminal_justice_stage="unknown",
+            initiated_by="victim", victim_aware_of_referral=True,
+            received_at=datetime.datetime.now(datetime.UTC))
+        await record_referral(runtime.store, runtime.keys, referral)
+        [recorded] = await runtime.store.read_stream(f"referral-{referral.referral_id}")
+        await ScheduleNotifications().react(await open_event(recorded, runtime.keys), runtime.dependencies)
+        await fire_due(runtime.dependencies)
+        [(kind, body)] = _NotifyStandIn.received
+        assert kind == "sms" and body["phone_number"] == "07700900456"
+        assert "REF-2026-000077" in body["personalisation"]["body"] and "Sam" not in body["personalisation"]["body"]
+        records = [e for e in await runtime.store.read_all(Position.start(), 1000)
+                   if e.stream_id.startswith("notification-")]
+        assert [(e.event_type, e.data["channel"]) for e in records] == [("NotificationSent", "sms")]
+    finally:
+        await runtime.pool.close()

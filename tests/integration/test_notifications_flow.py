@@ -19,6 +19,8 @@ from services.referral.adapters import agencies
 from services.referral.domain.submission import EXAMPLE
 from shared.embedded.ports import free_port
 from shared.envelope import open_event
+from shared.identity.accounts import Accounts
+from shared.identity.contact import sealed_contact
 from tests.integration.conftest import runtime_for
 from tests.servers import serve
 from tests.support import eventually
@@ -109,6 +111,7 @@ async def test_first_contact_timers_fire_once_across_a_restart(fresh_database_ur
     finally:
         await runtime.stop()
     [recorded] = await runtime_store_read(fresh_database_url, clean_nats_url, referral["referral_id"])
+    await add_supervisor(fresh_database_url, clean_nats_url)
     missed = idempotency_key(recorded.event_id, "supervisor", "deadline_missed")
     reminder = idempotency_key(recorded.event_id, "facilitator", "first_contact_reminder")
 
@@ -119,15 +122,36 @@ async def test_first_contact_timers_fire_once_across_a_restart(fresh_database_ur
             runtime.dependencies.wake.set()
             async def both_recorded(runtime=runtime):
                 return [await kinds(runtime, missed), await kinds(runtime, reminder)] == [
-                    ["DeadlineMissed", "NotificationSuppressed"], ["ReminderRaised", "NotificationSuppressed"]]
+                    ["DeadlineMissed", "NotificationSent"], ["ReminderRaised", "NotificationSent"]]
 
             await eventually(both_recorded)
             await fire_due(runtime.dependencies, later + timedelta(days=1))
-            assert await kinds(runtime, missed) == ["DeadlineMissed", "NotificationSuppressed"]
-            assert await kinds(runtime, reminder) == ["ReminderRaised", "NotificationSuppressed"]
+            assert await kinds(runtime, missed) == ["DeadlineMissed", "NotificationSent"]
+            assert await kinds(runtime, reminder) == ["ReminderRaised", "NotificationSent"]
         finally:
             await runtime.stop()
-    assert len(catcher.envelopes) == 1
+    # The acknowledgement, then (nobody allocated) the reminder and the missed deadline to the supervisor.
+    assert len(catcher.envelopes) == 3
+    assert [e.rcpt_tos for e in catcher.envelopes[1:]] == [["sam@rj.example.org"]] * 2
+    subjects = sorted(email.message_from_bytes(e.original_content, policy=email.policy.default)["Subject"]
+                      for e in catcher.envelopes[1:])
+    assert subjects[0].startswith("Deadline missed: ") and subjects[1].startswith("First contact due: ")
+
+
+async def add_supervisor(database_url, nats_url):
+    """A supervisor whose work email is on record, sealed under their own key as ``rj user`` keeps it."""
+    runtime = runtime_for("notifications", database_url, nats_url)
+    await runtime.open()
+    try:
+        accounts = Accounts(runtime.pool)
+        await accounts.migrate()
+        await accounts.add("sam", "a long enough password", role="supervisor", level="advanced",
+                           display_name="Sam Supervisor")
+        await accounts.set_contact("sam", await sealed_contact("sam", "sam@rj.example.org", runtime.keys))
+        raw = await runtime.pool.fetchval("SELECT contact::text FROM identity.accounts WHERE username = 'sam'")
+        assert "sam@rj.example.org" not in raw and "$sealed" in raw
+    finally:
+        await runtime.pool.close()
 
 
 async def runtime_store_read(database_url, nats_url, referral_id):

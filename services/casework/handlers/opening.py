@@ -18,11 +18,6 @@ from shared.commands import Executed, execute
 from shared.envelope import Cause
 
 
-def case_id_for(referral_id: UUID) -> UUID:
-    """The one case a referral opens."""
-    return uuid5(referral_id, "case")
-
-
 @dataclass(frozen=True)
 class OpenCaseFor:
     """Open the case of a received referral (``reference`` is allocated here)."""

@@ -1,8 +1,9 @@
 """Durable timers: rows in ``notifications.timers``, so they survive restarts and fire once.
 
-A batch of due timers is claimed with ``FOR UPDATE SKIP LOCKED`` inside one transaction that
-stays open while they are worked: two replicas never take the same row, and a timer worked but
-not marked (a crash) is taken again, whose work checks the notification's stream first.
+A batch of due timers is claimed by leasing them (``FOR UPDATE SKIP LOCKED`` in one short
+statement): two replicas never take the same row, no transaction stays open while a provider is
+slow, and a timer worked but not marked (a crash, a stop) is taken again once its lease runs out,
+whose work checks the notification's stream first.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -54,35 +55,41 @@ class Timers(Protocol):
         ...
 
 
+LEASE = timedelta(minutes=5)
+"""How long a claimed timer is left to its worker before another may take it."""
+
+
 class PostgresTimers:
-    def __init__(self, pool: asyncpg.Pool):
-        self._pool = pool
+    def __init__(self, pool: asyncpg.Pool, lease: timedelta = LEASE):
+        self._pool, self._lease = pool, lease
 
     async def schedule(self, rows: Sequence[TimerRow]) -> int:
-        async with self._pool.acquire() as conn:
-            new = 0
-            for row in rows:
-                status = await conn.execute(
-                    "INSERT INTO notifications.timers (key, kind, due_at, payload, attempts)"
-                    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
-                    row.key, row.kind, row.due_at, row.payload, row.attempts)
-                new += status.endswith(" 1")
-            return new
+        inserted = await self._pool.fetch(
+            "INSERT INTO notifications.timers (key, kind, due_at, payload, attempts)"
+            " SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[], $5::int[])"
+            " ON CONFLICT (key) DO NOTHING RETURNING key",
+            [r.key for r in rows], [r.kind for r in rows], [r.due_at for r in rows],
+            [r.payload for r in rows], [r.attempts for r in rows])
+        return len(inserted)
 
     @asynccontextmanager
     async def claim(self, now: datetime, limit: int = 50) -> AsyncIterator[Claim]:
+        records = await self._pool.fetch(
+            "UPDATE notifications.timers SET leased_until = $3 WHERE key IN ("
+            " SELECT key FROM notifications.timers WHERE fired_at IS NULL AND due_at <= $1"
+            " AND (leased_until IS NULL OR leased_until <= $1)"
+            " ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
+            " RETURNING key, kind, due_at, payload, attempts",
+            now, limit, now + self._lease)
+        claim = Claim(sorted((TimerRow(**dict(r)) for r in records), key=lambda row: row.due_at))
+        yield claim
+        # Work cut short (a stop) says nothing: its timers stay leased, then are taken again.
         async with self._pool.acquire() as conn, conn.transaction():
-            records = await conn.fetch(
-                "SELECT key, kind, due_at, payload, attempts FROM notifications.timers"
-                " WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
-                now, limit)
-            claim = Claim([TimerRow(**dict(r)) for r in records])
-            yield claim
-            for key in claim.fired:
-                await conn.execute("UPDATE notifications.timers SET fired_at = $2 WHERE key = $1", key, now)
-            for key, (due_at, attempts) in claim.later.items():
-                await conn.execute("UPDATE notifications.timers SET due_at = $2, attempts = $3 WHERE key = $1",
-                                   key, due_at, attempts)
+            await conn.execute("UPDATE notifications.timers SET fired_at = $2, leased_until = NULL"
+                               " WHERE key = ANY($1::uuid[])", list(claim.fired), now)
+            await conn.executemany(
+                "UPDATE notifications.timers SET due_at = $2, attempts = $3, leased_until = NULL WHERE key = $1",
+                [(key, due_at, attempts) for key, (due_at, attempts) in claim.later.items()])
 
 
 class MemoryTimers:

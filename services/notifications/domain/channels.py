@@ -27,7 +27,8 @@ from shared.workingdays import LONDON
 
 PREFERENCE: tuple[Channel, ...] = ("email", "letter", "sms", "phone")
 CIVIL_HOURS = (time(8, 0), time(21, 0))
-"""No automated contact outside these hours, whatever the safe times say."""
+"""No automated contact outside these hours, whatever the safe times say (unless the operator sets
+other hours, ``RJ_CONTACT_HOURS``)."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,10 @@ def _clock(hour: str, minute: str | None, meridian: str | None) -> time | None:
     return time(h, m) if h < 24 and m < 60 else None
 
 
-def _hours(text: str) -> tuple[time, time] | None:
+Hours = tuple[time, time]
+
+
+def _hours(text: str, civil: Hours) -> Hours | None:
     if text in _PARTS:
         return _PARTS[text]
     for pattern, kind in _SPANS:
@@ -123,28 +127,28 @@ def _hours(text: str) -> tuple[time, time] | None:
                 return (first, last) if first and last and first < last else None
             if first is None:
                 return None
-            return (first, CIVIL_HOURS[1]) if kind == "after" else (CIVIL_HOURS[0], first)
+            return (first, civil[1]) if kind == "after" else (civil[0], first)
     return None
 
 
-def parse_safe_times(text: str | None) -> SafeWindow | None:
+def parse_safe_times(text: str | None, civil: Hours = CIVIL_HOURS) -> SafeWindow | None:
     """Read common phrasings — "any time", "weekdays after 6pm", "not before 10am", "evenings",
-    "weekends between 10am and 4pm" — as a window inside ``CIVIL_HOURS``. Nothing stated is any
+    "weekends between 10am and 4pm" — as a window inside the ``civil`` hours. Nothing stated is any
     time. Anything else is ``UNCLEAR`` (None): a person must ask. Never raises."""
     if text is None or not text.strip():
-        return SafeWindow(frozenset(range(7)), *CIVIL_HOURS)
+        return SafeWindow(frozenset(range(7)), *civil)
     words = re.sub(r"[\s,;]+", " ", text.strip().lower()).removesuffix(" only").strip(" .")
     if _ANY.match(words):
-        return SafeWindow(frozenset(range(7)), *CIVIL_HOURS)
+        return SafeWindow(frozenset(range(7)), *civil)
     days = frozenset(range(7))
     for name, numbers in _DAYS.items():
         if words == name or words.startswith(name + " "):
             days, words = frozenset(numbers), words.removeprefix(name).strip()
             break
-    hours = CIVIL_HOURS if not words or _ANY.match(words) else _hours(words)
+    hours = civil if not words or _ANY.match(words) else _hours(words, civil)
     if hours is None:
         return UNCLEAR
-    start, end = max(hours[0], CIVIL_HOURS[0]), min(hours[1], CIVIL_HOURS[1])
+    start, end = max(hours[0], civil[0]), min(hours[1], civil[1])
     return SafeWindow(days, start, end) if start < end else UNCLEAR
 
 
@@ -170,9 +174,10 @@ def _usable(channel: Channel, prefs: ContactPreferences, sensitive: bool) -> boo
     return True
 
 
-def choose_channel(person: Person, sensitive: bool, now: datetime,
-                   latest: datetime | None = None) -> Delivery | Suppression:
-    """The channel and moment to reach ``person`` with a (``sensitive``) template, or why not."""
+def choose_channel(person: Person, sensitive: bool, now: datetime, latest: datetime | None = None,
+                   civil: Hours = CIVIL_HOURS) -> Delivery | Suppression:
+    """The channel and moment to reach ``person`` with a (``sensitive``) template, or why not;
+    ``civil``: the hours the service contacts anyone at all (the operator's policy, 08:00 to 21:00)."""
     prefs = person.preferences
     if person.erased:
         return Suppression("erased", "this person's details were erased on request")
@@ -189,7 +194,7 @@ def choose_channel(person: Person, sensitive: bool, now: datetime,
     if not safe:
         return Suppression("unsafe_channel", "no allowed channel is safe for this message "
                                              "(nothing sensitive by SMS; no message may be left)")
-    window = parse_safe_times(prefs.safe_times)
+    window = parse_safe_times(prefs.safe_times, civil)
     if window is UNCLEAR:
         return Suppression("safe_times_unclear", "the safe times given could not be read: ask the person")
     channel = safe[0]

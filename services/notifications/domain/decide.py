@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
-from services.notifications.domain.channels import Delivery, Person, choose_channel
+from services.notifications.domain.channels import CIVIL_HOURS, Delivery, Hours, Person, choose_channel
 from services.notifications.domain.rules import Rule, rules_for
 from services.notifications.domain.timers import Timer, Watch, due_time, idempotency_key
 from services.notifications.domain.timings import acknowledgement_due
 from shared.contracts.base import DomainEvent
-from shared.contracts.notifications import DeadlineMissed, NotificationSuppressed, RecipientRole, ReminderRaised
+from shared.contracts.notifications import DeadlineMissed, Duty, NotificationSuppressed, RecipientRole, ReminderRaised
 
 CONDITIONS: dict[str, Callable[[Any], bool]] = {
     "self_referral": lambda event: event.source == "self",
@@ -42,6 +42,22 @@ class Send:
     template: str
     sensitive: bool
     latest: datetime | None = None
+    about_id: UUID | None = None
+    """What it is about (the referral, conference or reparation item)."""
+    deadline: datetime | None = None
+    """The date its row is anchored to: a deadline, a conference's start, an item's due date."""
+    duty: Duty | None = None
+
+
+PARTIES = ("victim", "offender")
+
+
+def participant_id(conference_id: UUID, line: str) -> str:
+    """How a participant, as the facilitator wrote them ("victim", a username, a supporter's name),
+    is named in timers and records: the parties by role, anyone else by a hash of the line, so a
+    supporter's name never lands in clear where the sealed event kept it."""
+    words = " ".join(line.split()).casefold()
+    return words if words in PARTIES else f"participant-{uuid5(conference_id, words)}"
 
 
 Target = tuple[str | None, UUID | None, Any]
@@ -57,12 +73,15 @@ def _targets(rule: Rule, event: Any, watch: Watch) -> Iterator[Target]:
             yield referrer, event.referral_id, event
         case "ReferralReceived", _:
             yield None, event.referral_id, event
+        case "FacilitatorAllocated" | "FacilitatorReassigned", "victim":
+            yield None, event.case_id, event
         case "FacilitatorAllocated" | "FacilitatorReassigned", _:
             people = (event.facilitator, event.co_facilitator)
             yield from ((person, event.case_id, event) for person in people if person)
         case "ConferenceScheduled" | "ConferenceRescheduled" | "ConferenceCancelled", _:
             people = getattr(event, "participants", None) or watch.participants.get(event.conference_id, ())
-            yield from ((person, event.conference_id, event) for person in people)
+            ids = dict.fromkeys(participant_id(event.conference_id, person) for person in people)
+            yield from ((person, event.conference_id, event) for person in ids)
         case "ReparationAgreed", _:
             yield from ((None, item.item_id, item) for item in event.items)
 
@@ -97,7 +116,10 @@ def decide_due(timer: Timer, watch: Watch, now: datetime) -> list[DomainEvent | 
         return []
     rule = timer.rule
     send = Send(timer.key, timer.source_event_id, rule.recipient, timer.recipient_id, rule.template,
-                rule.sensitive, timer.deadline if rule.outcome == "notify" else None)
+                rule.sensitive, timer.deadline if rule.outcome == "notify" else None, timer.about_id,
+                timer.deadline, rule.duty)
+    if timer.key in watch.raised:  # recorded already; only its message is being retried
+        return [send]
     if rule.outcome == "reminder" and rule.duty in {"acknowledge_referral", "attempt_contact"}:
         return [ReminderRaised(notification_id=timer.key, referral_id=timer.about_id, duty=rule.duty,
                                due_at=timer.deadline), send]
@@ -107,9 +129,10 @@ def decide_due(timer: Timer, watch: Watch, now: datetime) -> list[DomainEvent | 
     return [send]
 
 
-def decide_send(send: Send, person: Person, now: datetime) -> Delivery | NotificationSuppressed:
+def decide_send(send: Send, person: Person, now: datetime,
+                civil: Hours = CIVIL_HOURS) -> Delivery | NotificationSuppressed:
     """How a message reaches one person, or the record that the safety rules stopped it."""
-    choice = choose_channel(person, send.sensitive, now, send.latest)
+    choice = choose_channel(person, send.sensitive, now, send.latest, civil)
     if isinstance(choice, Delivery):
         return choice
     return NotificationSuppressed(

@@ -52,6 +52,11 @@ class Rule:
     when: str | None = None
     """A condition on the event, by name (see ``decide.CONDITIONS``), e.g. ``self_referral``."""
 
+    @property
+    def id(self) -> str:
+        """The row's name as stored with its timers: stays the same when rows are added or moved."""
+        return f"{self.trigger}:{self.recipient}:{self.template}"
+
 
 RULES: tuple[Rule, ...] = (
     # Intake: the referral is acknowledged to whoever made it.
@@ -62,9 +67,11 @@ RULES: tuple[Rule, ...] = (
          False, outcome="reminder", duty="attempt_contact"),
     Rule("ReferralReceived", "supervisor", "deadline_missed", on("first_contact_due"),
          False, outcome="deadline_missed", duty="attempt_contact"),
-    # Allocation.
-    Rule("FacilitatorAllocated", "facilitator", "facilitator_allocated", NOW, False),
-    Rule("FacilitatorReassigned", "facilitator", "facilitator_allocated", NOW, False),
+    # Allocation: the facilitator gets the case, the victim learns who will contact them.
+    Rule("FacilitatorAllocated", "facilitator", "case_allocated", NOW, False),
+    Rule("FacilitatorAllocated", "victim", "facilitator_allocated", NOW, False),
+    Rule("FacilitatorReassigned", "facilitator", "case_allocated", NOW, False),
+    Rule("FacilitatorReassigned", "victim", "facilitator_allocated", NOW, False),
     # Conferences: tell every participant, and remind them the working day before.
     Rule("ConferenceScheduled", "participant", "conference_scheduled", NOW, True),
     Rule("ConferenceScheduled", "participant", "conference_reminder", before("at", 1), True),
@@ -76,6 +83,25 @@ RULES: tuple[Rule, ...] = (
 )
 
 SENSITIVE_TEMPLATES = frozenset(rule.template for rule in RULES if rule.sensitive)
+BY_ID = {rule.id: rule for rule in RULES}
+assert len(BY_ID) == len(RULES), "two rows of the table share a trigger, recipient and template"
+
+# Timers stored before rows had names name theirs by position in the table as it then was.
+_FIRST_TABLE = ("ReferralReceived:victim:acknowledgement_to_victim",
+                "ReferralReceived:referrer:acknowledgement_to_agency",
+                "ReferralReceived:facilitator:first_contact_reminder", "ReferralReceived:supervisor:deadline_missed",
+                "FacilitatorAllocated:facilitator:case_allocated", "FacilitatorReassigned:facilitator:case_allocated",
+                "ConferenceScheduled:participant:conference_scheduled",
+                "ConferenceScheduled:participant:conference_reminder",
+                "ConferenceRescheduled:participant:conference_moved",
+                "ConferenceRescheduled:participant:conference_reminder",
+                "ConferenceCancelled:participant:conference_cancelled",
+                "ReparationAgreed:facilitator:reparation_item_due")
+
+
+def rule_named(stored: str | int) -> Rule:
+    """The row a stored timer names (its ``id``, or a position in the first table)."""
+    return BY_ID[_FIRST_TABLE[stored] if isinstance(stored, int) else stored]
 
 
 def rules_for(event_type: str) -> tuple[Rule, ...]:

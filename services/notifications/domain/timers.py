@@ -73,12 +73,21 @@ class Watch:
     """What the service has seen that decides whether a timer still fires."""
 
     fired: frozenset[UUID] = frozenset()
+    """Notifications sent, suppressed or failed for good."""
+    raised: frozenset[UUID] = frozenset()
+    """Timers whose reminder or missed deadline is on record (their message may still be retried)."""
     settled: frozenset[UUID] = frozenset()
     """Referrals contacted or closed, conferences cancelled or held, reparation items finished."""
     current: dict[UUID, UUID] = field(default_factory=dict)
     """Each conference's latest scheduling event: reminders of an earlier time do not fire."""
     participants: dict[UUID, tuple[str, ...]] = field(default_factory=dict)
     case_referral: dict[UUID, UUID] = field(default_factory=dict)
+    facilitators: tuple[str, ...] = ()
+    """Who works the case now (lead first): whom a reminder "to the facilitator" reaches."""
+    conference_at: dict[UUID, datetime] = field(default_factory=dict)
+    """Each conference's time as last scheduled."""
+    moved_from: dict[UUID, datetime] = field(default_factory=dict)
+    """For each rescheduling event, the time it moved the conference from."""
 
     def is_live(self, timer: Timer) -> bool:
         """Not fired yet; and for one set ahead (a reminder, a deadline), not settled since and not
@@ -100,7 +109,9 @@ def _settle(watch: Watch, about: UUID | None) -> Watch:
 def evolve(watch: Watch, event: DomainEvent, event_id: UUID) -> Watch:
     """One step of the fold over the events notifications reacts to and records."""
     match event:
-        case n.ReminderRaised() | n.DeadlineMissed() | n.NotificationSent() | n.NotificationSuppressed():
+        case n.ReminderRaised() | n.DeadlineMissed():
+            return replace(watch, raised=watch.raised | {event.notification_id})
+        case n.NotificationSent() | n.NotificationSuppressed():
             return replace(watch, fired=watch.fired | {event.notification_id})
         case n.NotificationFailed(permanent=True):
             return replace(watch, fired=watch.fired | {event.notification_id})
@@ -110,10 +121,16 @@ def evolve(watch: Watch, event: DomainEvent, event_id: UUID) -> Watch:
             return _settle(watch, watch.case_referral.get(event.case_id))
         case r.ReferralWithdrawn() | r.ReferralDeclined():
             return _settle(watch, event.referral_id)
+        case c.FacilitatorAllocated() | c.FacilitatorReassigned():
+            return replace(watch, facilitators=tuple(p for p in (event.facilitator, event.co_facilitator) if p))
         case c.ConferenceScheduled() | c.ConferenceRescheduled():
             people = getattr(event, "participants", None) or watch.participants.get(event.conference_id, ())
+            before = watch.conference_at.get(event.conference_id)
+            moved = {event_id: before} if before else {}
             return replace(watch, current={**watch.current, event.conference_id: event_id},
-                           participants={**watch.participants, event.conference_id: people})
+                           participants={**watch.participants, event.conference_id: people},
+                           conference_at={**watch.conference_at, event.conference_id: event.at},
+                           moved_from={**watch.moved_from, **moved})
         case c.ConferenceCancelled() | c.ConferenceHeld():
             return _settle(watch, event.conference_id)
         case c.ReparationItemCompleted() | c.ReparationItemMissed():

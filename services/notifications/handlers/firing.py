@@ -1,29 +1,29 @@
 """Due timers → what they do (``decide_due``), once: a reminder or deadline record, and a send.
 
 What the service has seen (``Watch``: what was sent already, what work is done since) is folded
-from the source event's stream, its case's stream and the notification's own stream, read at
-firing time, so a redelivered event, a restart or a second replica sends nothing twice.
+from the source event's stream, the referral's or case's beside it and the notification's own
+stream, read at firing time, so a redelivered event, a restart or a second replica sends nothing twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID, uuid5
+from uuid import UUID
 
 import structlog
 
 from services.notifications.adapters.timers import Claim, TimerRow
 from services.notifications.domain.decide import Send, decide_due
-from services.notifications.domain.rules import RULES
+from services.notifications.domain.rules import rule_named
 from services.notifications.domain.timers import Timer, Watch, evolve
 from services.notifications.handlers.dependencies import Dependencies
+from services.notifications.handlers.recipients import Context
 from services.notifications.handlers.recording import cause_of, derived_id, read_opened, record, stream_of
 from services.notifications.handlers.sending import backoff, deliver
-from shared.contracts.casework import ConsentGiven, ConsentWithdrawn
-from shared.envelope import Envelope
+from shared.contracts.casework import CaseOpened, ConsentGiven, ConsentWithdrawn, case_id_for
+from shared.contracts.referral import ReferralReceived
 
 log = structlog.get_logger()
 BATCH = 50
@@ -31,51 +31,51 @@ BATCH = 50
 
 def timer_of(row: TimerRow) -> Timer:
     p = row.payload
-    return Timer(row.key, RULES[p["rule"]], UUID(p["source_event_id"]), row.due_at, p["recipient_id"],
+    return Timer(row.key, rule_named(p["rule"]), UUID(p["source_event_id"]), row.due_at, p["recipient_id"],
                  UUID(p["about_id"]) if p["about_id"] else None,
                  datetime.fromisoformat(p["deadline"]) if p["deadline"] else None)
 
 
-@dataclass(frozen=True)
-class Seen:
-    source: Envelope | None
-    watch: Watch
-    withdrawn: frozenset[str]
-    """Participants (victim, offender, supporter) whose consent to take part stands withdrawn."""
+def _referral_of(stream: str) -> UUID | None:
+    return UUID(stream.removeprefix("referral-")) if stream.startswith("referral-") else None
 
 
-def streams_for(row: TimerRow) -> list[str]:
-    """The source event's stream, its case's (a referral's case is uuid5(referral id, "case")), the
-    notification's own."""
-    stream = row.payload["stream"]
-    streams = [stream]
-    if stream.startswith("referral-"):
-        streams.append(f"case-{uuid5(UUID(stream.removeprefix('referral-')), 'case')}")
-    return [*streams, stream_of(row.key)]
-
-
-async def look(row: TimerRow, deps: Dependencies) -> Seen:
-    source_id, source, watch, consent = UUID(row.payload["source_event_id"]), None, Watch(), {}
-    for stream in streams_for(row):
-        for envelope in await read_opened(deps, stream):
-            event = envelope.event
-            source = envelope if envelope.event_id == source_id else source
-            watch = evolve(watch, event, envelope.event_id)
-            if isinstance(event, ConsentGiven | ConsentWithdrawn) and event.scope == "participation":
-                consent[event.party] = isinstance(event, ConsentWithdrawn)
-    return Seen(source, watch, frozenset(party for party, withdrawn in consent.items() if withdrawn))
+async def look(row: TimerRow, deps: Dependencies) -> Context | None:
+    """Fold the source event's stream, the other of its referral and case, and the notification's
+    own; None if the source event is not there (it always is: it was read from the store)."""
+    stream, source_id = row.payload["stream"], UUID(row.payload["source_event_id"])
+    found = await read_opened(deps, stream)
+    referral_id = _referral_of(stream) or next(
+        (e.event.referral_id for e in found if isinstance(e.event, CaseOpened)), None)
+    if referral_id is not None:
+        other = f"case-{case_id_for(referral_id)}" if _referral_of(stream) else f"referral-{referral_id}"
+        found += await read_opened(deps, other)
+    found += await read_opened(deps, stream_of(row.key))
+    source, referral, case, watch, consent = None, None, None, Watch(), {}
+    for envelope in found:
+        event = envelope.event
+        source = envelope if envelope.event_id == source_id else source
+        referral = event if isinstance(event, ReferralReceived) else referral
+        case = event if isinstance(event, CaseOpened) else case
+        watch = evolve(watch, event, envelope.event_id)
+        if isinstance(event, ConsentGiven | ConsentWithdrawn) and event.scope == "participation":
+            consent[event.party] = isinstance(event, ConsentWithdrawn)
+    if source is None:
+        return None
+    withdrawn = frozenset(party for party, gone in consent.items() if gone)
+    return Context(source, referral, case, watch, withdrawn)
 
 
 async def fire(row: TimerRow, deps: Dependencies, now: datetime, claim: Claim) -> None:
-    seen = await look(row, deps)
-    if seen.source is None:
+    ctx = await look(row, deps)
+    if ctx is None:
         log.error("notification.source_missing", timer=str(row.key), stream=row.payload["stream"])
         claim.mark_fired(row.key)
         return
-    cause = cause_of(seen.source.recorded)
-    for outcome in decide_due(timer_of(row), seen.watch, now):
+    cause = cause_of(ctx.source.recorded)
+    for outcome in decide_due(timer_of(row), ctx.watch, now):
         if isinstance(outcome, Send):
-            later = await deliver(outcome, seen.source.event, seen.withdrawn, deps, now, row.attempts, cause)
+            later = await deliver(outcome, ctx, deps, now, row.attempts, cause)
             if later:
                 claim.again_at(row.key, *later)
                 return

@@ -1,69 +1,42 @@
-"""One message to one person: the safety rules at the moment of sending, then the provider, then
-the record of what happened (``NotificationSent`` / ``Failed`` / ``Suppressed``).
+"""One message to the people it is for: the safety rules at the moment of sending, then the
+provider, then the record of what happened (``NotificationSent`` / ``Failed`` / ``Suppressed``).
 
-Contact details come from the event that asked for the message, opened with the service's keys at
-send time: a forgotten subject key reads ``ERASED`` and stops the send, and so does the person's
-withdrawal of their consent to take part (casework's ``ConsentWithdrawn``). Only email has a
-sender so far; staff (facilitators, supervisors) have no email on record yet and are suppressed.
+Contact details come from the referral as received and from staff accounts, opened with the
+service's keys at send time: a forgotten subject key reads ``ERASED`` and stops the send, and so
+does the person's withdrawal of their consent to take part (casework's ``ConsentWithdrawn``).
+A channel is chosen among those the person allowed, we hold details for, a provider is configured
+for and the template is written for; with no provider at all, due messages wait rather than vanish.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 import structlog
 
 from services.notifications.adapters.delivery import PermanentDeliveryError, TransientDeliveryError
-from services.notifications.adapters.templates import TemplateError
-from services.notifications.domain.channels import Person, contactable
+from services.notifications.adapters.templates import Rendered, TemplateError, channels, required_values
+from services.notifications.domain.channels import Delivery
 from services.notifications.domain.decide import Send, decide_send
-from services.notifications.handlers.dependencies import Dependencies
+from services.notifications.handlers.dependencies import Dependencies, Senders
+from services.notifications.handlers.recipients import Context, Recipient, recipients, values
 from services.notifications.handlers.recording import derived_id, record
 from shared.contracts.notifications import NotificationFailed, NotificationSent, NotificationSuppressed
-from shared.contracts.referral import ContactPreferences, ReferralReceived
 from shared.envelope import Cause
 
 log = structlog.get_logger()
-STAFF = frozenset({"facilitator", "supervisor"})
 MAX_ATTEMPTS = 8
-SENDERS = frozenset({"email"})
-"""The channels the service can send by so far."""
+NO_PROVIDER_WAIT = timedelta(minutes=15)
+"""How long a due message waits before looking again for a provider to send it by."""
+
+Later = tuple[datetime, int]
+"""When to try again, and how many attempts were made so far."""
 
 
 def backoff(attempt: int) -> timedelta:
     """How long after the ``attempt``-th transient failure to try again: 1, 2, 4 … minutes, at most 6 hours."""
     return timedelta(minutes=min(2 ** (attempt - 1), 360))
-
-
-@dataclass(frozen=True)
-class Recipient:
-    person: Person
-    email: str | None
-    values: dict[str, Any]
-
-
-def recipient_of(send: Send, event: Any, withdrawn: frozenset[str], progress_url: str) -> Recipient | None:
-    """Who ``send`` is for, as the source event names them, and the values of its template."""
-    if not isinstance(event, ReferralReceived):
-        return None
-    if send.recipient_role == "victim":
-        victim = event.victim
-        person = contactable(victim.contact_preferences, email=victim.email, phone=victim.phone,
-                             address=victim.address, withdrawn="victim" in withdrawn,
-                             consented=event.victim_aware_of_referral)
-        first_name = (victim.name or "").split(" ")[0]
-        return Recipient(person, victim.email, {"first_name": first_name, "reference": event.reference,
-                                                "progress_url": progress_url})
-    if send.recipient_role == "referrer" and event.referrer is not None:
-        referrer = event.referrer
-        person = contactable(ContactPreferences(channels=("email",)), email=referrer.email)
-        return Recipient(person, referrer.email, {
-            "agency_name": referrer.organisation, "reference": event.reference,
-            "agency_reference": event.offence.crime_reference or event.reference,
-            "received_on": event.received_at.date()})
-    return None
 
 
 def _reason(error: Exception) -> str:
@@ -73,47 +46,74 @@ def _reason(error: Exception) -> str:
     return code if code.isdigit() else type(error.__cause__ or error).__name__
 
 
-async def deliver(send: Send, event: Any, withdrawn: frozenset[str], deps: Dependencies, now: datetime,
-                  attempts: int, cause: Cause) -> tuple[datetime, int] | None:
-    """Send (or suppress) one message; ``(when, attempts)`` if it is to be tried again later."""
-    key = send.key
-    base = dict(notification_id=key, source_event_id=send.source_event_id, recipient_role=send.recipient_role,
-                recipient_id=send.recipient_id or send.recipient_role, template=send.template)
-    if deps.email is None:  # no sender at all: nothing is sent, and nothing is recorded as if it had been tried
-        log.warning("notification.not_sent", reason="no SMTP server configured (RJ_SMTP_HOST unset)",
-                    notification_id=str(key), template=send.template)
-        return None
-    recipient = None if send.recipient_role in STAFF else recipient_of(send, event, withdrawn, deps.progress_url)
-    if recipient is None:
-        detail = ("staff accounts hold no contact details yet" if send.recipient_role in STAFF
+async def deliver(send: Send, ctx: Context, deps: Dependencies, now: datetime, attempts: int,
+                  cause: Cause) -> Later | None:
+    """Send (or suppress) ``send`` to everyone it reaches; when to try again if any is not done."""
+    if not deps.senders.channels:
+        log.warning("notification.waiting", reason="no email server (RJ_SMTP_HOST) or GOV.UK Notify key"
+                    " (RJ_NOTIFY_API_KEY) is configured", notification_id=str(send.key), template=send.template)
+        return now + NO_PROVIDER_WAIT, attempts
+    people = await recipients(send, ctx, deps)
+    if not people:
+        detail = ("no member of staff in this role has a work email on record" if send.recipient_role in STAFF
                   else "no contact details for this recipient on record")
-        await record(deps, key, NotificationSuppressed(**base, reason="no_contact_details", detail=detail), cause)
+        await record(deps, send.key, NotificationSuppressed(
+            notification_id=send.key, source_event_id=send.source_event_id, recipient_role=send.recipient_role,
+            recipient_id=send.recipient_id or send.recipient_role, template=send.template,
+            reason="no_contact_details", detail=detail), cause)
         return None
-    person = replace(recipient.person, reachable=recipient.person.reachable & SENDERS)
-    choice = decide_send(send, person, now)
+    pending = [later for person in people if person.notification_id not in ctx.watch.fired
+               if (later := await _deliver_to(send, person, ctx, deps, now, attempts, cause))]
+    return (min(when for when, _ in pending), max(n for _, n in pending)) if pending else None
+
+
+STAFF = frozenset({"facilitator", "supervisor"})
+
+
+async def _deliver_to(send: Send, recipient: Recipient, ctx: Context, deps: Dependencies, now: datetime,
+                      attempts: int, cause: Cause) -> Later | None:
+    key = recipient.notification_id
+    mine = replace(send, key=key, recipient_id=recipient.recipient_id)
+    base = dict(notification_id=key, source_event_id=send.source_event_id, recipient_role=send.recipient_role,
+                recipient_id=recipient.recipient_id, template=send.template)
+    person = replace(recipient.person, reachable=recipient.person.reachable & deps.senders.channels)
+    choice = decide_send(mine, person, now, deps.civil_hours)
+    if isinstance(choice, Delivery) and choice.channel not in (written := frozenset(channels(send.template))):
+        # Not written for the channel that would do (a reminder has no letter): the next that is.
+        choice = decide_send(mine, replace(person, reachable=person.reachable & written), now, deps.civil_hours)
     if isinstance(choice, NotificationSuppressed):
-        await record(deps, key, choice, cause)
+        await record(deps, send.key, choice, cause, key)
         return None
     if choice.when > now:
         return choice.when, attempts
+    channel, attempt = choice.channel, attempts + 1
     try:
-        message = deps.renderer.render(send.template, "email", choice.language, recipient.values)
-    except TemplateError as error:
+        found = await values(send, ctx, recipient, deps)
+        wanted = required_values(send.template, channel, choice.language)
+        message = deps.renderer.render(send.template, channel, choice.language, {k: found[k] for k in wanted})
+    except (TemplateError, KeyError) as error:  # a template asking for what the event does not give: a bug
         log.error("notification.template_failed", notification_id=str(key), error=str(error))
-        await record(deps, key, NotificationFailed(**base, channel="email", reason="template", attempt=attempts + 1,
-                                                   permanent=True), cause)
+        await record(deps, send.key, NotificationFailed(**base, channel=channel, reason="template", attempt=attempt,
+                                                        permanent=True), cause, key)
         return None
-    attempt = attempts + 1
     try:
-        reference = await deps.email.send_email(recipient.email, message, reference=str(key))
+        reference = await _send(deps.senders, channel, recipient, message, str(key))
     except (TransientDeliveryError, PermanentDeliveryError) as error:
         permanent = isinstance(error, PermanentDeliveryError) or attempt >= MAX_ATTEMPTS
         log.warning("notification.failed", notification_id=str(key), attempt=attempt, permanent=permanent,
-                    reason=_reason(error))
-        failed = NotificationFailed(**base, channel="email", reason=_reason(error), attempt=attempt,
+                    reason=_reason(error), channel=channel)
+        failed = NotificationFailed(**base, channel=channel, reason=_reason(error), attempt=attempt,
                                     permanent=permanent)
-        await record(deps, key, failed, cause, None if permanent else derived_id(key, f"attempt-{attempt}"))
+        await record(deps, send.key, failed, cause, key if permanent else derived_id(key, f"attempt-{attempt}"))
         return None if permanent else (now + backoff(attempt), attempt)
-    await record(deps, key, NotificationSent(**base, channel="email", provider_reference=reference), cause)
-    log.info("notification.sent", notification_id=str(key), template=send.template)
+    await record(deps, send.key, NotificationSent(**base, channel=channel, provider_reference=reference), cause, key)
+    log.info("notification.sent", notification_id=str(key), template=send.template, channel=channel)
     return None
+
+
+async def _send(senders: Senders, channel: str, recipient: Recipient, message: Rendered, reference: str) -> str:
+    if channel == "sms":
+        return await senders.sms.send_sms(recipient.phone, message, reference=reference)
+    if channel == "letter":
+        return await senders.letter.send_letter(recipient.address, message, reference=reference)
+    return await senders.email.send_email(recipient.email, message, reference=reference)

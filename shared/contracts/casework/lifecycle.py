@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from pydantic import Field
 
@@ -17,6 +17,12 @@ ClosureReason = Literal[
     "unsuitable_on_risk", "offender_not_traced", "no_contact", "offender_deceased_or_deported",
     "referred_elsewhere", "duplicate",
 ]
+
+
+def case_id_for(referral_id: UUID) -> UUID:
+    """The one case a referral opens: its id derives from the referral's (DESIGN D8), so whoever
+    holds the referral finds the case, and opening it twice opens one."""
+    return uuid5(referral_id, "case")
 
 
 @contract

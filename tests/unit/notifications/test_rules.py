@@ -45,9 +45,11 @@ EXPECTED = [
         ("facilitator", "first_contact_reminder", None, london(2026, 10, 6, 9, 0)),
         ("supervisor", "deadline_missed", None, london(2026, 10, 7, 10, 0))}),
     ("allocation", allocated(), {
-        ("facilitator", "facilitator_allocated", "ada", MONDAY),
-        ("facilitator", "facilitator_allocated", "finn", MONDAY)}),
-    ("reassignment", reassigned(), {("facilitator", "facilitator_allocated", "bea", MONDAY)}),
+        ("facilitator", "case_allocated", "ada", MONDAY),
+        ("facilitator", "case_allocated", "finn", MONDAY),
+        ("victim", "facilitator_allocated", None, MONDAY)}),
+    ("reassignment", reassigned(), {("facilitator", "case_allocated", "bea", MONDAY),
+                                    ("victim", "facilitator_allocated", None, MONDAY)}),
     ("conference scheduled", scheduled(), {
         ("participant", "conference_scheduled", "victim", MONDAY),
         ("participant", "conference_scheduled", "offender", MONDAY),
@@ -92,3 +94,12 @@ def test_conference_news_is_sensitive_and_acknowledgements_are_not():
 def test_a_timer_is_about_the_thing_whose_news_settles_it():
     timers = decide_event(scheduled(), EVENT_ID, MONDAY)
     assert {t.about_id for t in timers} == {CONFERENCE}
+
+
+def test_a_stored_timer_finds_its_row_by_name_and_an_older_one_by_its_place_in_the_first_table():
+    from services.notifications.domain.rules import rule_named
+
+    assert all(rule_named(rule.id) is rule for rule in RULES)
+    assert rule_named(0).template == "acknowledgement_to_victim"
+    assert rule_named(3).outcome == "deadline_missed"
+    assert rule_named(11).trigger == "ReparationAgreed"

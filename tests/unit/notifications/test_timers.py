@@ -47,7 +47,11 @@ def test_the_facilitator_is_reminded_once_the_working_day_before_the_first_conta
     assert raised == ReminderRaised(notification_id=reminder.key, referral_id=REFERRAL_ID, duty="attempt_contact",
                                     due_at=datetime(2026, 10, 7, 10, 0, tzinfo=LONDON))
     assert (send.recipient_role, send.template) == ("facilitator", "first_contact_reminder")
-    assert decide_due(reminder, record(watch, [raised]), clock.now() + timedelta(hours=1)) == []
+    # On record, the reminder is not raised again; its message alone is retried until it has gone.
+    assert decide_due(reminder, record(watch, [raised]), clock.now() + timedelta(hours=1)) == [send]
+    gone = NotificationSent(notification_id=reminder.key, source_event_id=EVENT_ID, recipient_role="facilitator",
+                            recipient_id="ada", template="first_contact_reminder", channel="email")
+    assert decide_due(reminder, record(watch, [raised, gone]), clock.now() + timedelta(hours=1)) == []
 
 
 def test_the_supervisor_hears_of_a_missed_deadline_when_no_contact_was_attempted():

@@ -94,3 +94,29 @@ async def test_rj_user_add_reads_the_password_from_a_real_pipe(system_env):
         assert (await Accounts(pool).verify_password("QUINN", PASSWORD)).role == "auditor"
     finally:
         await pool.close()
+
+
+async def test_rj_user_email_is_kept_sealed_and_refused_when_it_is_no_address(system_env, monkeypatch, capsys):
+    import base64
+
+    from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
+    from shared.identity.contact import opened_email
+
+    kek = base64.b64encode(os.urandom(32)).decode()
+    monkeypatch.setenv("RJ_KEY_ENCRYPTION_KEY", kek)
+    assert await rj("user", "add", "ada", "--role", "facilitator", "--level", "advanced", "--email",
+                    "Ada.Facilitator@rj.example.org", "--password-stdin", stdin=PASSWORD, monkeypatch=monkeypatch) == 0
+    assert await rj("user", "email", "ada", "not an address", monkeypatch=monkeypatch) == 2
+    assert "email: 'not an address' is not an email address" in capsys.readouterr().err
+    assert await rj("user", "email", "nobody", "x@rj.example.org", monkeypatch=monkeypatch) == 1
+    pool = await create_pool(system_env, max_size=1)
+    try:
+        raw = await pool.fetchval("SELECT contact::text FROM identity.accounts WHERE username = 'ada'")
+        assert "rj.example.org" not in raw.lower() and "$sealed" in raw
+        keys = PostgresKeyStore(pool, LocalKeyWrapper(base64.b64decode(kek)))
+        [(name, contact)] = (await Accounts(pool).contacts(usernames=["ADA"])).values()
+        assert await opened_email(contact, keys) == "Ada.Facilitator@rj.example.org"
+        assert await rj("user", "email", "ada", "--remove", monkeypatch=monkeypatch) == 0
+        assert await Accounts(pool).contacts(usernames=["ada"]) == {}
+    finally:
+        await pool.close()

@@ -115,6 +115,7 @@ async def test_rj_user_email_is_kept_sealed_and_refused_when_it_is_no_address(sy
         assert "rj.example.org" not in raw.lower() and "$sealed" in raw
         keys = PostgresKeyStore(pool, LocalKeyWrapper(base64.b64decode(kek)))
         [(name, contact)] = (await Accounts(pool).contacts(usernames=["ADA"])).values()
+        assert name == "ada"
         assert await opened_email(contact, keys) == "Ada.Facilitator@rj.example.org"
         assert await rj("user", "email", "ada", "--remove", monkeypatch=monkeypatch) == 0
         assert await Accounts(pool).contacts(usernames=["ada"]) == {}

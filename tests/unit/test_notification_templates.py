@@ -19,7 +19,8 @@ REQUIRED = {
     "conference_reminder": {"email"},
     "first_contact_reminder": {"email"},
     "deadline_missed": {"email"},
-    "reparation_item_due": {"email", "sms", "letter"},
+    "reparation_item_due": {"email"},  # to the facilitator, who checks it was done
+    "case_allocated": {"email"},
 }
 # One example per value name; dates are dates, so each language formats them itself.
 SAMPLES = {

@@ -275,3 +275,36 @@ async def test_without_any_provider_a_due_message_waits_and_goes_once_one_is_con
     d.keys.__dict__.update(unconfigured.keys.__dict__)  # the same key store, as after a restart
     await fire_due(d, MONDAY_NOON + timedelta(minutes=20))
     assert sent(d).to("ada@example.net") == ["acknowledgement_to_victim"]
+
+
+async def test_a_moved_meeting_says_both_dates_and_a_reparation_item_reminds_the_facilitator():
+    from datetime import date
+
+    from shared.contracts.casework import ConferenceRescheduled, ReparationAgreed, ReparationItem
+
+    d = deps()
+    referral = self_referral()
+    case_id = case_id_for(referral.referral_id)
+    await received(d, referral)
+    await on_case(d, referral, opened(referral))
+    await on_case(d, referral, FacilitatorAllocated(case_id=case_id, facilitator="ada", level="advanced",
+                                                    allocated_by="sam"))
+    conference = uuid4()
+    await on_case(d, referral, ConferenceScheduled(
+        case_id=case_id, subject_id=referral.victim.subject_id, conference_id=conference,
+        at=datetime(2026, 3, 20, 14, 0, tzinfo=UTC), venue="Aylesbury", participants=("victim", "ada")))
+    await on_case(d, referral, ConferenceRescheduled(case_id=case_id, subject_id=referral.victim.subject_id,
+                                                     conference_id=conference,
+                                                     at=datetime(2026, 3, 27, 10, 0, tzinfo=UTC)))
+    await on_case(d, referral, ReparationAgreed(
+        case_id=case_id, subject_id=uuid4(), agreement_id=uuid4(),
+        items=(ReparationItem(item_id=uuid4(), kind="direct_reparation", description="repaint the fence",
+                              due=date(2026, 4, 10)),)))
+    await fire_due(d)
+    [(_, _, moved)] = [s for s in sent(d).sent if s[2].template == "conference_moved" and s[1] == "ada@example.net"]
+    assert "20 March 2026" in moved.text and "27 March 2026 at 10:00" in moved.text
+    await fire_due(d, datetime(2026, 4, 9, 9, 30, tzinfo=UTC))
+    [(_, _, item)] = [s for s in sent(d).sent if s[2].template == "reparation_item_due"]
+    assert "direct reparation" in item.text and "10 April 2026" in item.text
+    assert "fence" not in item.text  # what they undertook stays on the case
+    assert sent(d).to("ada@rj.example.org")[-1] == "reparation_item_due"

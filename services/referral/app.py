@@ -17,12 +17,13 @@ from shared.web.templating import mount_static
 MAX_BODY_BYTES = 256 * 1024
 
 DEFINITION = ServiceDefinition(name="referral", categories=("referral", "progress"), projections=PROJECTIONS,
-                               bootstrap=bootstrap, migrations=MIGRATIONS)
+                               bootstrap=bootstrap, migrations=MIGRATIONS, people=True)
 
 
 def configure(app: FastAPI) -> None:
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     mount_static(app)
+    web.install(app)  # the staff pages' sign-in redirect, 403 and refused-form pages
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,7 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=(
             "Intake of referrals to the Victim-Initiated and Pre-Sentence Restorative Justice service: "
             "partner agencies post referrals and updates (JSON or CloudEvents) with their API key; victims "
-            "refer themselves through the web form at /refer. Errors are RFC 9457 problem documents."
+            "refer themselves through the web form at /refer; supervisors and admins sign in to revoke a "
+            "victim's progress links at /staff/progress-links. Errors are RFC 9457 problem documents."
         ),
         rule_statuses=api.RULE_STATUSES, configure=configure,
     )

@@ -21,9 +21,9 @@ from services.casework.web.i18n import N_, gettext, translations
 from services.casework.web.tokens import csrf_ok, csrf_token, keep_visitor
 from shared.envelope import Cause
 from shared.eventstore.port import Actor
-from shared.identity.fastapi import SESSION_COOKIE, identity_of
 from shared.identity.tokens import Principal
 from shared.web.security import cross_site
+from shared.web.signin import signed_in
 from shared.web.templating import templates
 
 UK = ZoneInfo("Europe/London")
@@ -107,12 +107,6 @@ class FormRefused(Exception):
 
     def __init__(self, status_code: int):
         self.status_code = status_code
-
-
-async def signed_in(request: Request) -> Principal | None:
-    """Who the session cookie signs in (pages use only the session, never a bearer token)."""
-    cookie = request.cookies.get(SESSION_COOKIE)
-    return await identity_of(request).sessions.read_session(cookie) if cookie else None
 
 
 async def caseworker(request: Request) -> Principal:

@@ -90,3 +90,11 @@ def caught_messages(folder: Path) -> list[CaughtMessage]:
     """Every message caught in ``folder``, oldest first."""
     folder = Path(folder)
     return [_read(path) for path in sorted(folder.glob("*.eml"))] if folder.is_dir() else []
+
+
+def newest_caught(folder: Path, start: int, count: int) -> tuple[int, list[CaughtMessage]]:
+    """How many messages ``folder`` holds, and ``count`` of them from the ``start``-th newest (0 the
+    newest). Only those are read, so a folder of thousands pages quickly."""
+    folder = Path(folder)
+    paths = sorted(folder.glob("*.eml"), reverse=True) if folder.is_dir() else []
+    return len(paths), [_read(path) for path in paths[start:start + count]]

@@ -49,7 +49,8 @@ class ReferralStatus:
     );
     ALTER TABLE referral_status ADD COLUMN IF NOT EXISTS case_id uuid,
                                 ADD COLUMN IF NOT EXISTS stage text NOT NULL DEFAULT 'received';
-    CREATE INDEX IF NOT EXISTS referral_status_case ON referral_status (case_id)"""
+    CREATE INDEX IF NOT EXISTS referral_status_case ON referral_status (case_id);
+    CREATE INDEX IF NOT EXISTS referral_status_reference ON referral_status (reference)"""
 
     async def apply(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
         event, at = envelope.event, envelope.recorded.recorded_at
@@ -103,3 +104,8 @@ async def stage_of(pool: asyncpg.Pool, referral_id: UUID) -> asyncpg.Record | No
     return await pool.fetchrow(
         "SELECT reference, stage, status, outcome, updated_at FROM referral.referral_status WHERE referral_id = $1",
         referral_id)
+
+
+async def referral_with_reference(pool: asyncpg.Pool, reference: str) -> UUID | None:
+    """The id of the referral with ``reference`` (``REF-2026-000123``), for staff who have only that."""
+    return await pool.fetchval("SELECT referral_id FROM referral.referral_status WHERE reference = $1", reference)

@@ -20,7 +20,7 @@ from services.referral.domain.commands import ReceiveReferral
 from services.referral.domain.errors import IdempotencyKeyReused
 from services.referral.handlers import handle
 from services.referral.web.form import checked, error_summary, form_values, to_values, uk_phone, validate
-from services.referral.web.tokens import CSRF_COOKIE, csrf_ok, csrf_token, opened_answers, sign_answers, visitor
+from services.referral.web.tokens import CSRF, csrf_ok, csrf_token, opened_answers, sign_answers
 from shared.envelope import Cause
 from shared.eventstore.port import Actor
 from shared.web.app import service_dependencies
@@ -46,8 +46,7 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
     response = PAGES.TemplateResponse(request, name, {"csrf_token": csrf_token(request), **context},
                                       status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
-    response.set_cookie(CSRF_COOKIE, visitor(request), path="/refer", httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https")
+    CSRF.keep(request, response)
     return response
 
 

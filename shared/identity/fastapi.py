@@ -26,7 +26,7 @@ from shared.identity.accounts import ROLES, Accounts
 from shared.identity.passwords import MAX_LENGTH, Passwords
 from shared.identity.sessions import SessionStore
 from shared.identity.tokens import TOKEN_TTL, Principal, TokenError, active_principal, issue_token
-from shared.web.problems import Problem
+from shared.web.problems import PROBLEM_JSON, Problem
 from shared.web.throttle import FailureThrottle
 
 SESSION_COOKIE = "rj_session"
@@ -173,8 +173,17 @@ def auth_router() -> APIRouter:
     """``POST /api/v1/auth/token``: a username and password for a short-lived bearer token."""
     router = APIRouter(prefix="/api/v1/auth", tags=["sign-in"])
 
-    @router.post("/token", responses={401: {"description": "the username or password is wrong"},
-                                      429: {"description": "too many failed sign-ins: wait for Retry-After"}})
+    problem = {PROBLEM_JSON: {}}
+    responses = {
+        400: {"description": "the body is not JSON", "content": problem},
+        401: {"description": "the username or password is wrong, or the account is disabled", "content": problem},
+        413: {"description": "the body is too large", "content": problem},
+        422: {"description": "a field is missing or invalid, each named", "content": problem},
+        429: {"description": "too many failed sign-ins: wait for Retry-After", "content": problem,
+              "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}},
+    }
+
+    @router.post("/token", responses=responses)
     async def token(body: TokenRequest, request: Request) -> TokenAnswer:
         identity, address = identity_of(request), client_address(request)
         throttle = identity.throttle

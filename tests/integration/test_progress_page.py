@@ -20,6 +20,7 @@ from shared.crypto.derive import purpose_key
 from shared.crypto.links import sign_link
 from shared.envelope import Cause, new_event
 from shared.eventstore.port import Actor
+from shared.identity.contact import sealed_contact
 from tests.integration.conftest import runtime_for
 from tests.servers import serve
 from tests.support import eventually
@@ -81,6 +82,16 @@ async def test_the_victim_sees_the_broad_stage_move_and_nothing_of_the_other_par
         case_id=case_id, facilitator="ada", level="advanced", allocated_by="sam"))
     page = await stage_becomes(client, link, "with a facilitator")
     assert "A facilitator is looking after your case" in page.text
+    assert "Your facilitator is" not in page.text  # no account called ada: nobody to name
+    accounts = runtime.identity.accounts
+    await accounts.add("ada", "a long enough password", role="facilitator", level="advanced",
+                       display_name="Ada Facilitator")
+    assert "Your facilitator is Ada Facilitator." in (await client.get(link)).text
+    await accounts.set_contact("ada", await sealed_contact("ada", "ada@rj.example.org", runtime.keys))
+    page = await client.get(link)
+    assert 'href="mailto:ada@rj.example.org"' in page.text and "ask for them" in page.text
+    await accounts.disable("ada")  # left the service: not offered any more
+    assert "Ada Facilitator" not in (await client.get(link)).text
     await as_casework(casework, referral_id, ProcessChosen(case_id=case_id, process="letters"))
     page = await stage_becomes(client, link, "preparing")
     assert "letters" not in page.text.lower()

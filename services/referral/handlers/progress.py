@@ -10,8 +10,11 @@ from services.referral.handlers.dependencies import Dependencies
 from shared.commands import Executed, execute, load
 from shared.contracts.referral import ProgressPageViewed
 from shared.crypto.links import LinkClaims
+from shared.crypto.sealing import OpeningKeys
 from shared.envelope import Cause, new_event
 from shared.eventstore.port import ANY_VERSION
+from shared.identity.accounts import Accounts
+from shared.identity.contact import opened_email
 
 
 async def revoke_progress_link(command: RevokeProgressLink, cause: Cause, deps: Dependencies) -> Executed:
@@ -34,3 +37,13 @@ async def link_stands(claims: LinkClaims, deps: Dependencies) -> bool:
         return False
     return state.links_revoked_at is None or claims.issued_at > state.links_revoked_at
 
+
+
+async def facilitator_contact(accounts: Accounts, keys: OpeningKeys, username: str) -> dict[str, str | None] | None:
+    """The facilitator's name and work email for the victim's page, while their account is enabled
+    (someone who has left is not offered); the email is opened with the service's keys."""
+    if found := await accounts.contacts(usernames=[username]):
+        [(name, contact)] = found.values()
+        return {"name": name, "email": await opened_email(contact, keys)}
+    account = await accounts.get(username)
+    return {"name": account.display_name, "email": None} if account and account.enabled else None

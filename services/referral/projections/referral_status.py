@@ -48,7 +48,8 @@ class ReferralStatus:
         updated_at   timestamptz NOT NULL
     );
     ALTER TABLE referral_status ADD COLUMN IF NOT EXISTS case_id uuid,
-                                ADD COLUMN IF NOT EXISTS stage text NOT NULL DEFAULT 'received';
+                                ADD COLUMN IF NOT EXISTS stage text NOT NULL DEFAULT 'received',
+                                ADD COLUMN IF NOT EXISTS facilitator text;
     CREATE INDEX IF NOT EXISTS referral_status_case ON referral_status (case_id);
     CREATE INDEX IF NOT EXISTS referral_status_reference ON referral_status (reference)"""
 
@@ -77,6 +78,9 @@ class ReferralStatus:
                 )
             case FacilitatorAllocated() | FacilitatorReassigned():
                 await update_existing(conn, MOVE_FORWARD, event.case_id, "with a facilitator", list(STAGES[:1]))
+                # Who the victim may ask for (a username; their name is looked up when the page is shown).
+                await conn.execute("UPDATE referral_status SET facilitator = $2 WHERE case_id = $1",
+                                   event.case_id, event.facilitator)
             case PreparationMeetingHeld() | ProcessChosen():
                 await update_existing(conn, MOVE_FORWARD, event.case_id, "preparing", list(STAGES[:2]))
             case CaseReopened(referral_id=UUID()):
@@ -102,7 +106,8 @@ async def status_of(pool: asyncpg.Pool, referral_id: UUID, agency_id: str) -> as
 async def stage_of(pool: asyncpg.Pool, referral_id: UUID) -> asyncpg.Record | None:
     """A referral's reference and broad stage, for the victim's own progress page."""
     return await pool.fetchrow(
-        "SELECT reference, stage, status, outcome, updated_at FROM referral.referral_status WHERE referral_id = $1",
+        "SELECT reference, stage, status, outcome, updated_at, facilitator FROM referral.referral_status"
+        " WHERE referral_id = $1",
         referral_id)
 
 

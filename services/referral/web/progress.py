@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from services.referral.domain.commands import RecordProgressView
 from services.referral.handlers import handle, link_stands
+from services.referral.handlers.progress import facilitator_contact
 from services.referral.projections.referral_status import stage_of
 from services.referral.settings import Settings
 from shared.crypto.derive import VICTIM_PROGRESS_LINK, purpose_key
@@ -69,5 +70,8 @@ async def progress(request: Request, token: str) -> HTMLResponse:
     stage = row["stage"] if row else "received"  # recorded, not yet in the read model
     await handle(RecordProgressView(claims.subject_id, stage),
                  Cause.fresh(LINK_HOLDER, request.state.correlation_id), deps)
+    facilitator = (await facilitator_contact(runtime.identity.accounts, runtime.keys, row["facilitator"])
+                   if row and row["facilitator"] and stage != "closed" else None)
     return page(request, "progress.html", stage=stage, next_step=NEXT_STEP[stage],
-                reference=row["reference"] if row else None)
+                reference=row["reference"] if row else None, facilitator=facilitator)
+

@@ -35,7 +35,8 @@ def sign_link(key: bytes, subject_id: UUID, *, lifetime: timedelta = DEFAULT_LIF
               now: datetime | None = None) -> str:
     """A URL-safe token for ``subject_id`` that stops working after ``lifetime``."""
     issued = now or datetime.now(UTC)
-    return _serializer(key).dumps({"id": str(subject_id), "iat": int(issued.timestamp()),
+    # Made when, to the millisecond: a revocation stops the links made before it, not one sent just after.
+    return _serializer(key).dumps({"id": str(subject_id), "iat": round(issued.timestamp(), 3),
                                    "exp": int((issued + lifetime).timestamp())})
 
 
@@ -43,7 +44,7 @@ def verify_link(key: bytes, token: str, *, now: datetime | None = None) -> LinkC
     """The token's claims if ``key`` signed it and it has not expired; None otherwise."""
     try:
         body = _serializer(key).loads(token)
-        claims = LinkClaims(UUID(body["id"]), datetime.fromtimestamp(int(body["iat"]), UTC),
+        claims = LinkClaims(UUID(body["id"]), datetime.fromtimestamp(float(body["iat"]), UTC),
                             datetime.fromtimestamp(int(body["exp"]), UTC))
     except (BadSignature, KeyError, TypeError, ValueError):
         return None

@@ -121,6 +121,8 @@ async def test_a_supervisor_revokes_a_referrals_links_and_the_link_then_no_longe
         assert "Progress links revoked" in done.text and reference in done.text and "govuk-panel" in done.text
         gone = await sam.get(link)
         assert gone.status_code == 410 and "This link no longer works" in gone.text
+        fresh = progress_link(app.state.runtime.settings, referral_id)  # made after it: works
+        assert (await sam.get(fresh)).status_code == 200
     [revoked] = await revocations(app, referral_id)
     assert (revoked.actor.kind, revoked.actor.id, revoked.actor.role) == ("user", "sam.supervisor", "supervisor")
     assert revoked.data["revoked_by"] == "sam.supervisor"

@@ -16,7 +16,14 @@ from datetime import datetime, timedelta
 import structlog
 
 from services.notifications.adapters.delivery import PermanentDeliveryError, TransientDeliveryError
-from services.notifications.adapters.templates import Rendered, TemplateError, channels, required_values
+from services.notifications.adapters.templates import (
+    LANGUAGES,
+    Rendered,
+    TemplateError,
+    channels,
+    language_code,
+    required_values,
+)
 from services.notifications.domain.channels import Delivery
 from services.notifications.domain.decide import Send, decide_send
 from services.notifications.handlers.dependencies import Dependencies, Senders
@@ -89,8 +96,9 @@ async def _deliver_to(send: Send, recipient: Recipient, ctx: Context, deps: Depe
     channel, attempt = choice.channel, attempts + 1
     try:
         found = await values(send, ctx, recipient, deps)
-        wanted = required_values(send.template, channel, choice.language)
-        message = deps.renderer.render(send.template, channel, choice.language, {k: found[k] for k in wanted})
+        language = written_in(choice.language)
+        wanted = required_values(send.template, channel, language)
+        message = deps.renderer.render(send.template, channel, language, {k: found[k] for k in wanted})
     except (TemplateError, KeyError) as error:  # a template asking for what the event does not give: a bug
         log.error("notification.template_failed", notification_id=str(key), error=str(error))
         await record(deps, send.key, NotificationFailed(**base, channel=channel, reason="template", attempt=attempt,
@@ -109,6 +117,13 @@ async def _deliver_to(send: Send, recipient: Recipient, ctx: Context, deps: Depe
     await record(deps, send.key, NotificationSent(**base, channel=channel, provider_reference=reference), cause, key)
     log.info("notification.sent", notification_id=str(key), template=send.template, channel=channel)
     return None
+
+
+def written_in(language: str) -> str:
+    """The person's language where the templates are written in it; otherwise English, the service's
+    own (their facilitator sees their language and any interpreter need on the case)."""
+    code = language_code(language)
+    return code if code in LANGUAGES else LANGUAGES[0]
 
 
 async def _send(senders: Senders, channel: str, recipient: Recipient, message: Rendered, reference: str) -> str:

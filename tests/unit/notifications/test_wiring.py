@@ -308,3 +308,12 @@ async def test_a_moved_meeting_says_both_dates_and_a_reparation_item_reminds_the
     assert "direct reparation" in item.text and "10 April 2026" in item.text
     assert "fence" not in item.text  # what they undertook stays on the case
     assert sent(d).to("ada@rj.example.org")[-1] == "reparation_item_due"
+
+
+async def test_a_victim_whose_language_has_no_templates_yet_is_written_to_in_english():
+    d = deps()
+    await received(d, self_referral(contact_preferences=ContactPreferences(channels=("email",), language="Polish",
+                                                                           interpreter_needed=True)))
+    await fire_due(d)
+    [(_, _, message)] = sent(d).sent
+    assert message.language == "en" and message.text.startswith("Dear Ada,")

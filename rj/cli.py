@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rj import ops, users
 from rj.registry import SERVICES
-from rj.system import data_dir, service_settings
+from rj.system import data_dir, identity_key, key_encryption_key, service_settings
 from rj.up import up
 from shared.contracts.export import write
 
@@ -30,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
     contracts.add_argument("--out", default="contracts", help="folder to write to (default: ./contracts)")
     verify = commands.add_parser("verify", help="check the event store's hash chains (an auditor's proof)")
     verify.add_argument("--stream", help="only this stream, e.g. referral-<uuid>")
+    commands.add_parser("identity-key", help="print the key a service without key access checks sign-ins with"
+                                             " (RJ_IDENTITY_KEY, derived from the key-encryption key)")
     users.add_commands(commands)
     for service in SERVICES.values():
         if service.commands:
@@ -55,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             return ops.dead_letters(folder, args.service, args.redrive)
         case "user":
             return users.run(args, folder)
+        case "identity-key":
+            print(identity_key(key_encryption_key(folder)))
+            return 0
         case "verify":
             return ops.verify(folder, args.stream)
         case "contracts":

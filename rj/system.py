@@ -12,6 +12,7 @@ import asyncpg
 
 from rj.registry import Service
 from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
+from shared.identity.tokens import identity_secret
 from shared.settings import ServiceSettings
 
 
@@ -34,6 +35,12 @@ def key_encryption_key(folder: Path, *, create: bool = False) -> str:
         path.write_text(base64.b64encode(os.urandom(32)).decode())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def identity_key(kek: str) -> str:
+    """``RJ_IDENTITY_KEY`` for a service without key access: base64 of the sign-in key derived
+    from the KEK (one way: it checks sessions and tokens, and opens no personal data)."""
+    return base64.b64encode(identity_secret(base64.b64decode(kek))).decode()
 
 
 async def key_store(pool: asyncpg.Pool, kek: str) -> PostgresKeyStore:

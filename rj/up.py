@@ -23,7 +23,7 @@ import structlog
 
 from rj.demo import demo_agency_key, demo_logins, with_pool
 from rj.registry import SERVICES, Service
-from rj.system import key_encryption_key, services_file, write_services
+from rj.system import identity_key, key_encryption_key, services_file, write_services
 from services.notifications.adapters.mailcatcher import MailCatcher
 from shared.embedded.nats import EmbeddedNats
 from shared.embedded.ports import free_port
@@ -278,6 +278,7 @@ def up(folder: Path) -> int:
         say("event store schema", "migrated")
         kek = key_encryption_key(folder, create=True)
         base = {k: v for k, v in os.environ.items() if k != "RJ_KEY_ENCRYPTION_KEY"}
+        signing = identity_key(kek)
         base.update(RJ_DATABASE_URL=database_url, RJ_NATS_URL=nats_url, RJ_LOG_FORMAT="json",
                     RJ_DATA_DIR=str(folder))
         if "RJ_SMTP_HOST" not in os.environ:
@@ -286,7 +287,9 @@ def up(folder: Path) -> int:
                         RJ_MAIL_FOLDER=str(catcher.folder))
         urls = {}
         for name, service in SERVICES.items():
-            env = dict(base, RJ_KEY_ENCRYPTION_KEY=kek) if service.definition.key_access else dict(base)
+            # A service without key access gets only the key that checks sign-ins (it opens no personal data).
+            env = (dict(base, RJ_KEY_ENCRYPTION_KEY=kek) if service.definition.key_access
+                   else dict(base, RJ_IDENTITY_KEY=signing))
             # Messages link to the pages of the services started before (referral, then casework).
             if "referral" in urls and "RJ_PROGRESS_URL" not in os.environ:
                 env["RJ_PROGRESS_URL"] = f"{urls['referral']}/progress/"

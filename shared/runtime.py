@@ -102,9 +102,13 @@ class ServiceRuntime:
         self._build_handlings()
 
     async def _open_identity(self, kek: bytes | None) -> Identity:
-        if kek is None:
-            raise RuntimeError(f"{self.definition.name} signs people in: it needs RJ_KEY_ENCRYPTION_KEY")
-        identity = Identity.on(self.pool, identity_secret(kek))
+        # A service without key access signs people in with the identity key alone, which is derived
+        # from the KEK one way: it checks sessions and tokens, and opens no personal data.
+        secret = identity_secret(kek) if kek is not None else self.settings.identity_signing_key()
+        if secret is None:
+            raise RuntimeError(f"{self.definition.name} signs people in: it needs RJ_KEY_ENCRYPTION_KEY"
+                               " or, without key access, RJ_IDENTITY_KEY")
+        identity = Identity.on(self.pool, secret)
         await identity.accounts.migrate()
         return identity
 

@@ -18,6 +18,10 @@ class ServiceSettings(BaseSettings):
     key_encryption_key: SecretStr | None = Field(
         default=None, description="base64 of 32 bytes; only services granted key access get it"
     )
+    identity_key: SecretStr | None = Field(
+        default=None,
+        description="base64 of the key that signs sessions and tokens (derived from the KEK, opens no personal"
+                    " data); for a service that signs people in without key access")
     event_store: str = Field(default="postgres", description="the event-store backend")
     log_format: str = Field(default="auto", pattern="^(auto|json|console)$")
     log_level: str = "INFO"
@@ -41,6 +45,10 @@ class ServiceSettings(BaseSettings):
                 " (see docs/decisions/0003-kurrentdb-backend-later.md)"
             )
         return value
+
+    def identity_signing_key(self) -> bytes | None:
+        """The sessions' and tokens' signing key given on its own (``RJ_IDENTITY_KEY``), or None."""
+        return base64.b64decode(self.identity_key.get_secret_value()) if self.identity_key else None
 
     def kek(self) -> bytes | None:
         """The key-encryption key as bytes, or None for a service without key access."""

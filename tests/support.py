@@ -12,16 +12,19 @@ from typing import Any
 
 from rj.registry import SERVICES
 from shared.contracts.referral import ContactPreferences, Offence, Offender, ReferralReceived, Victim
+from shared.identity.tokens import identity_secret
 from shared.settings import ServiceSettings
 
 KEK = base64.b64encode(os.urandom(32)).decode()
+IDENTITY_KEY = base64.b64encode(identity_secret(base64.b64decode(KEK))).decode()
+"""What a service without key access is given to check sign-ins: derived from the KEK, as ``rj up`` does."""
 
 
 def settings_for(service: str, database_url: str, nats_url: str, **extra: Any) -> ServiceSettings:
     """A service's own settings on the test's engines; the key only where the service has key access."""
     chosen = SERVICES[service]
-    return chosen.settings(database_url=database_url, nats_url=nats_url,
-                           key_encryption_key=KEK if chosen.definition.key_access else None, **extra)
+    keys = {"key_encryption_key": KEK} if chosen.definition.key_access else {"identity_key": IDENTITY_KEY}
+    return chosen.settings(database_url=database_url, nats_url=nats_url, **(keys | extra))
 
 
 def a_referral(**overrides: Any) -> ReferralReceived:

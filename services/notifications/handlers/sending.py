@@ -37,6 +37,7 @@ MAX_ATTEMPTS = 8
 NO_PROVIDER_WAIT = timedelta(minutes=15)
 """How long a due message waits before looking again for a provider to send it by."""
 
+STAFF = frozenset({"facilitator", "supervisor"})
 Later = tuple[datetime, int]
 """When to try again, and how many attempts were made so far."""
 
@@ -73,8 +74,6 @@ async def deliver(send: Send, ctx: Context, deps: Dependencies, now: datetime, a
                if (later := await _deliver_to(send, person, ctx, deps, now, attempts, cause))]
     return (min(when for when, _ in pending), max(n for _, n in pending)) if pending else None
 
-
-STAFF = frozenset({"facilitator", "supervisor"})
 
 
 async def _deliver_to(send: Send, recipient: Recipient, ctx: Context, deps: Dependencies, now: datetime,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from shared.envelope import Envelope
+from shared.eventstore.port import RecordedEvent
 from shared.projections.base import Projection, inbox_table, lock_key
 
 
@@ -18,14 +19,19 @@ async def apply_once(conn: asyncpg.Connection, schema: str, projection: Projecti
         await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", lock_key(schema, projection))
         await conn.execute(f"SET LOCAL search_path TO {schema}, public")
         recorded = envelope.recorded
-        first_time = await conn.fetchval(
-            f"INSERT INTO {inbox_table(projection)} (event_id, commit_id, position) VALUES ($1, $2, $3)"
-            " ON CONFLICT (event_id) DO NOTHING RETURNING true",
-            recorded.event_id, recorded.position.commit, recorded.position.prepare,
-        )
+        first_time = await first_delivery(conn, projection, recorded)
         if first_time:
             await projection.apply(conn, envelope)
-        return bool(first_time)
+        return first_time
+
+
+async def first_delivery(conn: asyncpg.Connection, projection: Projection, recorded: RecordedEvent) -> bool:
+    """Note ``recorded`` in the projection's inbox (schema from the search path): True the first time."""
+    return bool(await conn.fetchval(
+        f"INSERT INTO {inbox_table(projection)} (event_id, commit_id, position) VALUES ($1, $2, $3)"
+        " ON CONFLICT (event_id) DO NOTHING RETURNING true",
+        recorded.event_id, recorded.position.commit, recorded.position.prepare,
+    ))
 
 
 async def has_applied(pool: asyncpg.Pool, schema: str, projection: Projection, event_id) -> bool:

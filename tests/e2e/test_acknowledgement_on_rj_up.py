@@ -8,6 +8,7 @@ at: by default the service sends nothing between 21:00 and 08:00, and the acknow
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -57,5 +58,15 @@ async def test_a_self_referral_s_acknowledgement_is_caught_and_its_link_opens_th
         await page.screenshot(path=artifacts / "progress-page-from-the-acknowledgement.png", full_page=True)
         forged = await page.goto(link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb"))
         assert forged.status == 410
+
+        # The demo supervisor reads what was sent on the notifications service's staff page.
+        password = json.loads((folder / "secrets" / "demo-logins.json").read_text())["demo.supervisor"]
+        staff = await (await browser.new_context(base_url=system["notifications"])).new_page()
+        await staff.goto("/mail")
+        await staff.get_by_label("Username").fill("demo.supervisor")
+        await staff.get_by_label("Password").fill(password)
+        await staff.get_by_role("button", name="Sign in").click()
+        await expect(staff.locator("main")).to_contain_text(message.subject)
+        await expect(staff.locator("main")).to_contain_text("alex@example.org")
     finally:
         stop(process)

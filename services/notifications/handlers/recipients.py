@@ -122,7 +122,11 @@ def _local(moment: datetime | None) -> datetime | None:
 async def values(send: Send, ctx: Context, recipient: Recipient, deps: Dependencies) -> dict[str, Any]:
     """Every value any of the template's files may ask for; ``deliver`` passes on those it does."""
     event, referral, case = ctx.source.event, ctx.referral, ctx.case
-    reference = case.reference if case else referral.reference if referral else ""
+    # Victims and referrers know the referral's reference (their confirmation, their progress page);
+    # staff work by the case's.
+    case_reference, referral_reference = case.reference if case else None, referral.reference if referral else None
+    reference = ((case_reference or referral_reference) if recipient.staff
+                 else (referral_reference or case_reference)) or ""
     found: dict[str, Any] = {"reference": reference, "first_name": recipient.name, "staff_name": recipient.name}
     if referral is not None:
         found |= {"received_on": referral.received_at.astimezone(LONDON).date(),

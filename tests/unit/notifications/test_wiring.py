@@ -317,3 +317,14 @@ async def test_a_victim_whose_language_has_no_templates_yet_is_written_to_in_eng
     await fire_due(d)
     [(_, _, message)] = sent(d).sent
     assert message.language == "en" and message.text.startswith("Dear Ada,")
+
+
+async def test_the_victim_is_given_the_referral_s_reference_even_once_the_case_is_open():
+    d = deps()
+    referral = self_referral()
+    d.clock.set(MONDAY_NOON - timedelta(hours=6))  # before 08:00: the acknowledgement waits
+    await received(d, referral)
+    await on_case(d, referral, opened(referral))
+    await fire_due(d, MONDAY_NOON)
+    [(_, _, message)] = sent(d).sent
+    assert "REF-2026-000042" in message.subject and "RJ-2026-000007" not in message.text

@@ -3,7 +3,7 @@
 Importing this package registers every contract, so a reader can parse any stored event.
 """
 
-from shared.contracts import casework, notifications, referral
+from shared.contracts import casework, notifications, referral, reporting
 from shared.contracts.base import ERASED, Contract, DataSubject, DomainEvent, Personal
 from shared.contracts.registry import contract_for, known_contracts, parse, upcast
 
@@ -19,5 +19,6 @@ __all__ = [
     "notifications",
     "parse",
     "referral",
+    "reporting",
     "upcast",
 ]

@@ -30,7 +30,8 @@ FIELD = "csrf_token"
 @dataclass(frozen=True)
 class Csrf:
     """The tokens of one set of forms: the visitor cookie's name, the purpose its key is derived
-    for, and the path the cookie is sent to. The service needs key access (its KEK)."""
+    for, and the path the cookie is sent to. The key derives from the service's KEK, or from its
+    sign-in key (``RJ_IDENTITY_KEY``) when it has no key access."""
 
     cookie: str
     purpose: str
@@ -47,7 +48,9 @@ class Csrf:
         return known[self.cookie]
 
     def _token_for(self, request: Request, visitor: str) -> bytes:
-        key = purpose_key(service_runtime(request).settings.kek(), self.purpose)
+        settings = service_runtime(request).settings
+        # A service without key access (reporting) has no KEK: its sign-in key stands in for it.
+        key = purpose_key(settings.kek() or settings.identity_signing_key(), self.purpose)
         return base64.urlsafe_b64encode(hmac.new(key, visitor.encode(), hashlib.sha256).digest()).rstrip(b"=")
 
     def token(self, request: Request) -> str:

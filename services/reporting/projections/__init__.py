@@ -1,6 +1,8 @@
 """The reporting service's read models, one module each."""
 
+from services.reporting.projections.case_facts import CaseFacts
 from services.reporting.projections.referral_volume import ReferralVolume
 
 REFERRAL_VOLUME = ReferralVolume()
-PROJECTIONS = (REFERRAL_VOLUME,)
+CASE_FACTS = CaseFacts()
+PROJECTIONS = (REFERRAL_VOLUME, CASE_FACTS)

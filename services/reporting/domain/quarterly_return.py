@@ -1,0 +1,88 @@
+"""The PCC quarterly return: every figure of the quarter as one flat table, suppression applied, so
+JSON, CSV and the spreadsheet carry the same cells."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.reporting.domain import suppression as s
+from services.reporting.domain.definitions import COHORT
+from services.reporting.domain.equality import CHARACTERISTICS, EQUALITY, NOT_RECORDED
+from services.reporting.domain.funnel import FUNNEL
+from services.reporting.domain.outcomes import OUTCOMES, PARTIES, QUESTIONS, SATISFACTION_BENCHMARK
+from services.reporting.domain.quality import QUALITY
+from services.reporting.domain.report import Figures
+from services.reporting.domain.timeliness import TARGET_WORKING_DAYS, TIMELINESS
+from services.reporting.domain.volume import DIMENSIONS, VOLUME
+
+COLUMNS = ("section", "measure", "breakdown", "period", "value", "unit")
+DEFINITIONS = (VOLUME, TIMELINESS, FUNNEL, OUTCOMES, QUALITY, EQUALITY)
+
+
+@dataclass(frozen=True)
+class Line:
+    section: str
+    measure: str
+    breakdown: str
+    period: str
+    value: s.Count | s.Derived
+    unit: str
+
+    def as_tuple(self) -> tuple:
+        return (self.section, self.measure, self.breakdown, self.period, self.value, self.unit)
+
+
+def lines(figures: Figures) -> list[Line]:
+    """The return's rows, in the order the page shows the figures."""
+    quarter = figures.quarter.key
+    found = []
+    for table in figures.volumes:
+        for row in (*table.rows, table.total):
+            found += [Line("Volume", DIMENSIONS[table.dimension], row.value, f"{month:%Y-%m}", s.count(n), "referrals")
+                      for month, n in zip(table.months, row.by_month, strict=True)]
+            found.append(Line("Volume", DIMENSIONS[table.dimension], row.value, quarter, s.count(row.quarter),
+                              "referrals"))
+    for times in figures.timeliness:
+        label = times.step.label
+        found += [Line("Timeliness", label, "cases measured", quarter, s.count(times.measured), "cases"),
+                  Line("Timeliness", label, "median", quarter, s.statistic(times.median, times.measured),
+                       "working days"),
+                  Line("Timeliness", label, "90th percentile", quarter,
+                       s.statistic(times.percentile_90, times.measured), "working days")]
+        if times.step.has_target:
+            found.append(Line("Timeliness", label, f"within {TARGET_WORKING_DAYS} working days", quarter,
+                              s.share(times.within_target, times.measured), "%"))
+    found += [Line("Funnel", "Stage reached", stage.label, quarter, s.count(n), "cases")
+              for stage, n in figures.funnel.stages]
+    found += [Line("Funnel", "Closed", words, quarter, s.count(n), "cases") for _, words, n in figures.funnel.closures]
+    found += [Line("Funnel", "Still open", "", quarter, s.count(figures.funnel.still_open), "cases"),
+              Line("Funnel", "Referral withdrawn", "", quarter, s.count(figures.funnel.withdrawn_referrals), "cases")]
+    for answer in figures.outcomes:
+        measure, party = QUESTIONS[answer.question], PARTIES[answer.party]
+        found += [Line("Outcomes", measure, f"{party}: answered", quarter, s.count(answer.answered), "people"),
+                  Line("Outcomes", measure, f"{party}: yes", quarter, s.count(answer.yes), "people"),
+                  Line("Outcomes", measure, f"{party}: yes", quarter, s.share(answer.yes, answer.answered), "%")]
+    found += [Line("Outcomes", QUESTIONS["satisfied"], f"benchmark {SATISFACTION_BENCHMARK:g}%", quarter,
+                   SATISFACTION_BENCHMARK, "%")]
+    for share in figures.quality:
+        found += [Line("Quality", share.measure.label, "cases", quarter, s.count(share.cases), "cases"),
+                  Line("Quality", share.measure.label, "met", quarter, s.count(share.met), "cases"),
+                  Line("Quality", share.measure.label, "met", quarter, s.share(share.met, share.cases), "%")]
+    found += [Line("Equality monitoring", characteristic, "", quarter, NOT_RECORDED, "")
+              for characteristic in CHARACTERISTICS]
+    return found
+
+
+def document(figures: Figures) -> dict:
+    """The return as JSON: the quarter, the filters, the suppression rule, the definitions, the rows."""
+    return {
+        "quarter": figures.quarter.key,
+        "period": figures.quarter.label,
+        "area": figures.area,
+        "source": figures.source,
+        "cohort": COHORT,
+        "suppression": s.RULE,
+        "definitions": [definition.as_json() for definition in DEFINITIONS],
+        "columns": list(COLUMNS),
+        "rows": [dict(zip(COLUMNS, line.as_tuple(), strict=True)) for line in lines(figures)],
+    }

@@ -70,9 +70,9 @@ def _recorded(row: asyncpg.Record) -> RecordedEvent:
 class PostgresEventStore:
     """Event store on a PostgreSQL ≥ 13 database (needs ``xid8``)."""
 
-    def __init__(self, pool: asyncpg.Pool, *, poll_interval: float = 1.0):
+    def __init__(self, pool: asyncpg.Pool, *, poll_interval: float = 1.0, read_timeout: float = 30.0):
         self._pool = pool
-        self._poll_interval = poll_interval
+        self._poll_interval, self._read_timeout = poll_interval, read_timeout
 
     async def migrate(self) -> None:
         """Create the store's schema if it is not there yet."""
@@ -245,9 +245,10 @@ class PostgresEventStore:
     async def _read_watched(
         self, listener: _Listener, after: Position, batch_size: int, categories: Sequence[str] | None
     ) -> list[RecordedEvent] | None:
-        """``read_all``, abandoned (None: read again) if the server went away while it ran: a read
-        on a connection the server dropped can hang in the pool's reset for a long time."""
-        losses = listener.losses
+        """``read_all``, abandoned (None: read again) if the server went away while it ran, or if it
+        takes far longer than a page ever does: a read on a pooled connection the server dropped
+        (even one dropped before the read began) can hang in the pool's reset for a long time."""
+        losses, began = listener.losses, asyncio.get_running_loop().time()
         read = asyncio.ensure_future(self.read_all(after, batch_size, categories))
         try:
             while True:
@@ -257,11 +258,15 @@ class PostgresEventStore:
                 if listener.losses != losses:
                     log.warning("eventstore.read_abandoned", reason="the database connection was lost")
                     return None
+                if asyncio.get_running_loop().time() - began > self._read_timeout:
+                    log.warning("eventstore.read_abandoned", reason=f"no answer in {self._read_timeout:.0f} s")
+                    return None
         finally:
             if not read.done():
                 read.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await read
+                # Bounded: a read stuck on a dead connection may not even finish cancelling promptly.
+                read.add_done_callback(lambda f: f.cancelled() or f.exception())  # nobody awaits it later
+                await asyncio.wait({read}, timeout=5.0)
 
     # -- auditing ------------------------------------------------------------------------
     async def verify(self, stream_id: str | None = None) -> list[ChainBreak]:

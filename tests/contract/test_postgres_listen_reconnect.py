@@ -119,3 +119,28 @@ async def test_after_a_postgres_restart_the_follower_listens_again(tmp_path: Pat
             await append_and_receive(store, follower)
     finally:
         server.stop()
+
+
+async def test_a_read_that_never_answers_is_abandoned_and_tried_again(fresh_database_url: str):
+    """A page read stuck on a connection the server dropped before it began (no loss is reported
+    while it runs) must not stop the follower for good: it is abandoned after the read timeout."""
+    pool = await create_pool(fresh_database_url, max_size=4)
+    store = PostgresEventStore(pool, poll_interval=0.2, read_timeout=1.0)
+    await store.migrate()
+    real, stuck = store.read_all, asyncio.Event()
+
+    async def hangs_once(*args, **kwargs):
+        if not stuck.is_set():
+            stuck.set()
+            await asyncio.Event().wait()  # forever, like a read on a dead socket
+        return await real(*args, **kwargs)
+
+    store.read_all = hangs_once  # type: ignore[method-assign]
+    follower = Follower(store)
+    try:
+        await store.append("stuck-1", [an_event()], None)
+        assert (await follower.next()).stream_id == "stuck-1"
+        assert stuck.is_set()
+    finally:
+        await follower.stop()
+        await pool.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rj import ops, users
+from rj import audit, ops, seed, users
 from rj.registry import SERVICES
 from rj.system import data_dir, identity_key, key_encryption_key, service_settings
 from rj.up import up
@@ -18,7 +18,8 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="rj", description="Run and operate the restorative justice service.")
     root.add_argument("--data-dir", help="the system's data folder (default: $RJ_DATA_DIR or ./var)")
     commands = root.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="run the whole system on this machine until Ctrl-C")
+    commands.add_parser("up", help="run the whole system on this machine until Ctrl-C").add_argument(
+        "--demo-clock", action="store_true", help="let referral and casework take X-RJ-Demo-Time (for `rj demo seed`)")
     commands.add_parser("status", help="report each service's health")
     rebuild = commands.add_parser("rebuild", help="rebuild a service's read models from the event store")
     rebuild.add_argument("service", choices=SERVICES)
@@ -33,6 +34,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("identity-key", help="print the key a service without key access checks sign-ins with"
                                              " (RJ_IDENTITY_KEY, derived from the key-encryption key)")
     users.add_commands(commands)
+    audit.add_commands(commands)
+    seed.add_commands(commands)
     for service in SERVICES.values():
         if service.commands:
             service.commands(commands)
@@ -48,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return run(args, service_settings(folder, SERVICES[args.service], keys_required=False))
     match args.command:
         case "up":
-            return up(folder)
+            return up(folder, demo_clock=args.demo_clock)
         case "status":
             return ops.status(folder)
         case "rebuild":

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import structlog
 
+from rj.audit import CheckpointSchedule
 from rj.demo import demo_agency_key, demo_logins, with_pool
 from rj.registry import SERVICES, Service
 from rj.system import identity_key, key_encryption_key, services_file, write_services
@@ -253,8 +254,13 @@ def catch_mail(folder: Path) -> MailCatcher:
     return catcher
 
 
-def up(folder: Path) -> int:
-    """Run the system until Ctrl-C or SIGTERM, restarting any process that dies."""
+DEMO_CLOCK_SERVICES = ("referral", "casework")
+"""Where ``--demo-clock`` lets a request be dated (X-RJ-Demo-Time): the services people and partners act on."""
+
+
+def up(folder: Path, *, demo_clock: bool = False) -> int:
+    """Run the system until Ctrl-C or SIGTERM, restarting any process that dies. With ``demo_clock``,
+    referral and casework honour ``X-RJ-Demo-Time`` (for ``rj demo seed``; never for production)."""
     folder.mkdir(parents=True, exist_ok=True)
     services_file(folder).unlink(missing_ok=True)
     print(f"Starting the restorative justice service (data in {folder})", flush=True)
@@ -277,7 +283,8 @@ def up(folder: Path) -> int:
         asyncio.run(with_pool(database_url, lambda pool: PostgresEventStore(pool).migrate()))
         say("event store schema", "migrated")
         kek = key_encryption_key(folder, create=True)
-        base = {k: v for k, v in os.environ.items() if k != "RJ_KEY_ENCRYPTION_KEY"}
+        # Only --demo-clock turns the demo clock on, never an RJ_DEMO_CLOCK left in the environment.
+        base = {k: v for k, v in os.environ.items() if k not in ("RJ_KEY_ENCRYPTION_KEY", "RJ_DEMO_CLOCK")}
         signing = identity_key(kek)
         base.update(RJ_DATABASE_URL=database_url, RJ_NATS_URL=nats_url, RJ_LOG_FORMAT="json",
                     RJ_DATA_DIR=str(folder))
@@ -295,12 +302,16 @@ def up(folder: Path) -> int:
                 env["RJ_PROGRESS_URL"] = f"{urls['referral']}/progress/"
             if "casework" in urls and "RJ_CASEWORK_URL" not in os.environ:
                 env["RJ_CASEWORK_URL"] = urls["casework"]
+            if demo_clock and name in DEMO_CLOCK_SERVICES:
+                env["RJ_DEMO_CLOCK"] = "1"
             urls[name] = system.start_service(service, env)
         system.wait_ready()
         demo_key = demo_agency_key(folder, database_url)
         logins = demo_logins(folder, database_url, kek)
         system.description = {**urls, "database_url": database_url, "nats_url": nats_url, "pid": os.getpid()}
         system.publish()
+        # Signed checkpoints of the whole store, kept outside the database (docs/decisions/0005).
+        audit_checkpoints = CheckpointSchedule(database_url, nats_url, folder)
         print("\nAll four services are up:", flush=True)
         for name, url in urls.items():
             print(f"  {name:<14} {url}", flush=True)
@@ -312,9 +323,12 @@ def up(folder: Path) -> int:
             print(f"  {name:<18} {password}", flush=True)
         if catcher is not None:
             print(f"Email the system sent:        {urls['notifications']}/mail (supervisors)", flush=True)
+        if demo_clock:
+            print("Demo clock on: referral and casework accept X-RJ-Demo-Time (for `rj demo seed`)", flush=True)
         print(f"\nDescribed in {services_file(folder)}. Press Ctrl-C to stop.", flush=True)
         while True:
             system.supervise()
+            audit_checkpoints.tick()
             time.sleep(0.25)
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)

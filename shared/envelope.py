@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID, uuid4
 
+from shared import clock
 from shared.contracts.base import DomainEvent
 from shared.contracts.registry import parse
 from shared.crypto.sealing import OpeningKeys, SealingKeys, open_sealed, seal
@@ -44,7 +45,7 @@ async def new_event(
         event_type=event.event_type,
         schema_version=event.schema_version,
         data=await seal(event, keys),
-        occurred_at=occurred_at or datetime.now(UTC),
+        occurred_at=occurred_at or clock.now(),  # a request's demo time, where the demo clock is on
         correlation_id=cause.correlation_id,
         causation_id=cause.causation_id,
         actor=cause.actor,

@@ -16,6 +16,7 @@ import asyncpg
 import structlog
 from faststream.nats import NatsBroker
 
+from shared.clock import simulating
 from shared.crypto.keystore import LocalKeyWrapper, PostgresKeyStore
 from shared.db import create_pool, migrate, sql_scripts
 from shared.envelope import Envelope
@@ -146,7 +147,11 @@ class ServiceRuntime:
 
     def _reactor(self, reaction: Reaction):
         async def handle(envelope: Envelope) -> bool:
-            await reaction.react(envelope, self.dependencies)
+            if self.settings.demo_clock:  # a reaction to a demo-dated event is dated with it (shared.clock)
+                with simulating(envelope.recorded.occurred_at):
+                    await reaction.react(envelope, self.dependencies)
+            else:
+                await reaction.react(envelope, self.dependencies)
             return True
         return handle
 

@@ -28,6 +28,9 @@ class ServiceSettings(BaseSettings):
     max_deliver: int = Field(default=6, ge=2, le=100, description="deliveries before a dead letter")
     relay_batch: int = Field(default=200, ge=1, le=5000)
     data_dir: str | None = None
+    demo_clock: bool = Field(
+        default=False, description="honour the X-RJ-Demo-Time header (RJ_DEMO_CLOCK): for filling a demo system"
+                                   " with a past, never for production")
 
     @field_validator("key_encryption_key")
     @classmethod

@@ -20,14 +20,17 @@ from shared.identity.fastapi import auth_router
 from shared.logging import configure_logging
 from shared.runtime import ServiceDefinition, ServiceRuntime
 from shared.settings import ServiceSettings
-from shared.web import problems, security
+from shared.web import democlock, problems, security
 
 health = APIRouter(tags=["operations"])
 
 
 @health.get("/healthz", include_in_schema=False)
-async def healthz() -> dict[str, str]:
-    """Liveness: the process answers."""
+async def healthz(request: Request) -> dict[str, str | bool]:
+    """Liveness: the process answers. It says ``demo_clock: true`` when the service honours
+    ``X-RJ-Demo-Time`` (how ``rj demo seed`` knows it may date what it records)."""
+    if getattr(request.app.state, "demo_clock", False):
+        return {"status": "ok", "demo_clock": True}
     return {"status": "ok"}
 
 
@@ -104,6 +107,8 @@ def create_service_app(
 
     # The API docs' Swagger UI and ReDoc come from the fastapi-offline wheel: no CDN (DESIGN D9).
     app = FastAPIOffline(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    if settings.demo_clock:  # off unless the operator turned it on (rj up --demo-clock)
+        democlock.install(app)
     app.middleware("http")(bind_correlation)
     problems.install(app, rule_statuses or {})
     app.include_router(health)

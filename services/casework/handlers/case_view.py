@@ -116,8 +116,8 @@ async def view_case(case_id: UUID, by: Person, cause: Cause, deps: Dependencies,
 
 
 def first_contact(envelopes: list[Envelope]) -> datetime | None:
-    """When the first attempt to contact the victim was recorded."""
-    return next((x.recorded.recorded_at for x in envelopes
+    """When the first attempt to contact the victim was made (its event's occurred_at)."""
+    return next((x.recorded.occurred_at for x in envelopes
                  if isinstance(x.event, e.ContactAttempted) and x.event.party == "victim"), None)
 
 
@@ -173,7 +173,7 @@ def _timeline(envelopes: list[Envelope]) -> list[TimelineEntry]:
     entries = []
     for x in envelopes:
         said = phrase(x.event)
-        entries.append(TimelineEntry(x.recorded.stream_version, x.recorded.recorded_at, x.recorded.event_type,
+        entries.append(TimelineEntry(x.recorded.stream_version, x.recorded.occurred_at, x.recorded.event_type,
                                      said.english(), _who(x.recorded.actor), x.recorded.actor.role, said))
     return entries
 
@@ -197,7 +197,7 @@ def _papers(envelopes: list[Envelope]) -> dict[str, Any]:
             case e.LetterHeld() if event.letter_id in letters:
                 letters[event.letter_id] = replace(letters[event.letter_id], status="held")
             case e.ShuttleMessageDelivered():
-                messages.append(ShuttleMessage(event.message_id, x.recorded.recorded_at, _who(x.recorded.actor),
+                messages.append(ShuttleMessage(event.message_id, x.recorded.occurred_at, _who(x.recorded.actor),
                                                event.direction, event.medium, str(event.summary)))
             case e.ConferenceScheduled() | e.ConferenceRescheduled():
                 conferences[event.conference_id] = event.at

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from services.casework.adapters.references import CaseReferences
 from services.casework.adapters.staff import StaffDirectory
+from shared.clock import now
 from shared.eventstore.port import EventStore
 
 
@@ -22,7 +23,8 @@ class CaseKeys(Protocol):
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """The real time, or the request's demo time where the demo clock is on (``shared.clock``)."""
+    return now()
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ class Cases:
         WHERE possible_duplicate_of IS NOT NULL AND stage <> 'closed'"""
 
     async def apply(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
-        event, at = envelope.event, envelope.recorded.recorded_at
+        event, at = envelope.event, envelope.recorded.occurred_at
         if not isinstance(event, e.CaseEvent):
             return
         if isinstance(event, e.CaseOpened):

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from services.referral.adapters.duplicate_index import DuplicateIndex
 from services.referral.adapters.references import ReferenceNumbers
+from shared.clock import now
 from shared.crypto.sealing import DisposableKeys
 from shared.eventstore.port import EventStore
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """The real time, or the request's demo time where the demo clock is on (``shared.clock``)."""
+    return now()
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ class ReferralStatus:
     CREATE INDEX IF NOT EXISTS referral_status_reference ON referral_status (reference)"""
 
     async def apply(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
-        event, at = envelope.event, envelope.recorded.recorded_at
+        event, at = envelope.event, envelope.recorded.occurred_at
         match event:
             case ReferralReceived():
                 await conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -120,6 +121,12 @@ async def test_rj_up_serves_four_services_stops_cleanly_and_keeps_its_data(tmp_p
         system = wait_for_services(folder, again)
         row = await reporting_row(system, referral.referral_id)
         assert row is not None and row["source"] == "police"
+        # rj up signed a checkpoint of the store at each start; the record checks out against them.
+        checkpoints = folder / "audit" / "checkpoints.jsonl"
+        await eventually(lambda: asyncio.to_thread(
+            lambda: checkpoints.exists() and len(checkpoints.read_text().splitlines()) >= 2), timeout=60)
+        audited = subprocess.run([*RJ, "--data-dir", str(folder), "audit", "verify"], capture_output=True, text=True)
+        assert audited.returncode == 0, audited.stdout + audited.stderr
     finally:
         stop(again)
     assert again.returncode == 0

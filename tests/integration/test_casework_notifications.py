@@ -7,45 +7,24 @@ of their name) and its move."""
 from __future__ import annotations
 
 import copy
-import email
-import email.policy
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from services.referral.domain.submission import EXAMPLE
-from shared.embedded.ports import free_port
 from shared.identity.contact import sealed_contact
 from tests.casework_system import casework_system
 from tests.integration.conftest import runtime_for
+from tests.smtp import Inbox, smtp_server
 from tests.support import eventually
 
 STAFF = {"ada.advanced": "ada@rj.example.org", "sam.supervisor": "sam@rj.example.org"}
 
 
-class Inbox:
-    def __init__(self):
-        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted"
-
-    def subjects(self, to: str) -> list[str]:
-        return [m["Subject"] for rcpt, m in self.messages if to in rcpt]
-
-
 @pytest.fixture
 def inbox():
-    handler, port = Inbox(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+    with smtp_server(Inbox()) as running:
+        yield running
 
 
 def _days(n: int) -> datetime:

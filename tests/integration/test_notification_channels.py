@@ -18,7 +18,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
-from aiosmtpd.controller import Controller
 
 from services.notifications.adapters.delivery import PermanentDeliveryError, TransientDeliveryError
 from services.notifications.adapters.mailcatcher import MailCatcher
@@ -32,6 +31,7 @@ from shared.embedded.ports import free_port
 from shared.envelope import open_event
 from shared.eventstore.port import Position
 from tests.integration.conftest import runtime_for
+from tests.smtp import smtp_server as serving
 from tests.support import record_referral
 
 ACK = {"first_name": "Ada", "reference": "RJ-2026-00042", "progress_url": "https://rj.example.org/progress/4f1c"}
@@ -62,22 +62,17 @@ class _Refusing:
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[_Refusing, int]]:
-    handler, port = _Refusing(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+def refusing_smtp() -> Iterator[tuple[_Refusing, int]]:
+    with serving(_Refusing()) as running:
+        yield running
 
 
 def smtp(port: int) -> SmtpSender:
     return SmtpSender(SmtpSettings(host="127.0.0.1", port=port, tls="none", from_address="RJ <rj@example.org>"))
 
 
-async def test_smtp_sends_text_and_html_to_the_recipient(smtp_server):
-    handler, port = smtp_server
+async def test_smtp_sends_text_and_html_to_the_recipient(refusing_smtp):
+    handler, port = refusing_smtp
     message_id = await smtp(port).send_email("ada@example.net", acknowledgement("email"), reference="n-1")
     [envelope] = handler.envelopes
     assert envelope.rcpt_tos == ["ada@example.net"] and envelope.mail_from == "rj@example.org"
@@ -91,14 +86,14 @@ async def test_smtp_sends_text_and_html_to_the_recipient(smtp_server):
     assert '<a href="https://rj.example.org/progress/4f1c">' in html
 
 
-async def test_smtp_550_for_the_recipient_is_permanent(smtp_server):
-    _, port = smtp_server
+async def test_smtp_550_for_the_recipient_is_permanent(refusing_smtp):
+    _, port = refusing_smtp
     with pytest.raises(PermanentDeliveryError, match="550"):
         await smtp(port).send_email("nobody@example.net", acknowledgement("email"))
 
 
-async def test_smtp_451_is_transient(smtp_server):
-    _, port = smtp_server
+async def test_smtp_451_is_transient(refusing_smtp):
+    _, port = refusing_smtp
     with pytest.raises(TransientDeliveryError, match="451"):
         await smtp(port).send_email("busy@example.net", acknowledgement("email"))
 

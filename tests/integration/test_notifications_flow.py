@@ -10,43 +10,25 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from services.notifications.domain.timers import idempotency_key
 from services.notifications.handlers.firing import fire_due
 from services.notifications.handlers.reactions import ScheduleNotifications
 from services.referral.adapters import agencies
 from services.referral.domain.submission import EXAMPLE
-from shared.embedded.ports import free_port
 from shared.envelope import open_event
 from shared.identity.accounts import Accounts
 from shared.identity.contact import sealed_contact
 from tests.integration.conftest import runtime_for
 from tests.servers import serve
+from tests.smtp import Inbox, smtp_server
 from tests.support import eventually
-
-
-class Catcher:
-    def __init__(self):
-        self.envelopes = []
-
-    async def caught(self):
-        return self.envelopes
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
 
 
 @pytest.fixture
 def smtp():
-    handler, port = Catcher(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+    with smtp_server(Inbox()) as running:
+        yield running
 
 
 async def started(database_url, nats_url, port, now):

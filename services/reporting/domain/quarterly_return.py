@@ -13,7 +13,7 @@ from services.reporting.domain.outcomes import OUTCOMES, PARTIES, QUESTIONS, SAT
 from services.reporting.domain.quality import QUALITY
 from services.reporting.domain.report import Figures
 from services.reporting.domain.timeliness import TARGET_WORKING_DAYS, TIMELINESS
-from services.reporting.domain.volume import DIMENSIONS, VOLUME
+from services.reporting.domain.volume import DIMENSIONS, VOLUME, as_shown
 
 COLUMNS = ("section", "measure", "breakdown", "period", "value", "unit")
 DEFINITIONS = (VOLUME, TIMELINESS, FUNNEL, OUTCOMES, QUALITY, EQUALITY)
@@ -37,11 +37,10 @@ def lines(figures: Figures) -> list[Line]:
     quarter = figures.quarter.key
     found = []
     for table in figures.volumes:
-        for row in (*table.rows, table.total):
-            found += [Line("Volume", DIMENSIONS[table.dimension], row.value, f"{month:%Y-%m}", s.count(n), "referrals")
-                      for month, n in zip(table.months, row.by_month, strict=True)]
-            found.append(Line("Volume", DIMENSIONS[table.dimension], row.value, quarter, s.count(row.quarter),
-                              "referrals"))
+        for value, by_month, in_quarter in as_shown(table):
+            found += [Line("Volume", DIMENSIONS[table.dimension], value, f"{month:%Y-%m}", n, "referrals")
+                      for month, n in zip(table.months, by_month, strict=True)]
+            found.append(Line("Volume", DIMENSIONS[table.dimension], value, quarter, in_quarter, "referrals"))
     for times in figures.timeliness:
         label = times.step.label
         found += [Line("Timeliness", label, "cases measured", quarter, s.count(times.measured), "cases"),
@@ -60,13 +59,13 @@ def lines(figures: Figures) -> list[Line]:
     for answer in figures.outcomes:
         measure, party = QUESTIONS[answer.question], PARTIES[answer.party]
         found += [Line("Outcomes", measure, f"{party}: answered", quarter, s.count(answer.answered), "people"),
-                  Line("Outcomes", measure, f"{party}: yes", quarter, s.count(answer.yes), "people"),
+                  Line("Outcomes", measure, f"{party}: yes", quarter, s.part(answer.yes, answer.answered), "people"),
                   Line("Outcomes", measure, f"{party}: yes", quarter, s.share(answer.yes, answer.answered), "%")]
     found += [Line("Outcomes", QUESTIONS["satisfied"], f"benchmark {SATISFACTION_BENCHMARK:g}%", quarter,
                    SATISFACTION_BENCHMARK, "%")]
     for share in figures.quality:
         found += [Line("Quality", share.measure.label, "cases", quarter, s.count(share.cases), "cases"),
-                  Line("Quality", share.measure.label, "met", quarter, s.count(share.met), "cases"),
+                  Line("Quality", share.measure.label, "met", quarter, s.part(share.met, share.cases), "cases"),
                   Line("Quality", share.measure.label, "met", quarter, s.share(share.met, share.cases), "%")]
     found += [Line("Equality monitoring", characteristic, "", quarter, NOT_RECORDED, "")
               for characteristic in CHARACTERISTICS]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from services.reporting.domain.definitions import Definition
 from services.reporting.domain.facts import CaseFact
 from services.reporting.domain.periods import Quarter, month_of
+from services.reporting.domain.suppression import Count, protect
 
 DIMENSIONS = {
     "source": "Source",
@@ -64,3 +65,11 @@ def volume(facts: Iterable[CaseFact], dimension: str, quarter: Quarter) -> Volum
     rows = [row(value, lambda v, value=value: v == value) for value in {v for v, _ in counts}]
     rows.sort(key=lambda r: (-r.quarter, r.value))
     return VolumeTable(dimension, months, tuple(rows), row("All referrals", lambda v: True))
+
+
+def as_shown(table: VolumeTable) -> list[tuple[str, list[Count], Count]]:
+    """Each row (the total last) as commissioners see it: (value, per month, quarter), with small
+    counts and those that would give them away by subtraction suppressed (``protect``)."""
+    rows = (*table.rows, table.total)
+    grid = protect([[*row.by_month, row.quarter] for row in rows])
+    return [(row.value, cells[:-1], cells[-1]) for row, cells in zip(rows, grid, strict=True)]

@@ -22,7 +22,7 @@ from services.reporting.domain.periods import Quarter, london_date
 from services.reporting.domain.quality import QUALITY
 from services.reporting.domain.report import Figures, figures
 from services.reporting.domain.timeliness import TARGET_WORKING_DAYS, TIMELINESS
-from services.reporting.domain.volume import DIMENSIONS, VOLUME
+from services.reporting.domain.volume import DIMENSIONS, VOLUME, as_shown
 from services.reporting.projections.case_facts import choices, quarter_facts
 from services.reporting.web.pages import STAFF
 from shared.identity.tokens import Principal
@@ -70,14 +70,15 @@ def volume_sections(made: Figures) -> list[dict[str, Any]]:
     for table in made.volumes:
         name = DIMENSIONS[table.dimension]
         months = [f"{m:%B}" for m in table.months]
+        shown = as_shown(table)
         found.append({
             "id": f"volume-{table.dimension}", "heading": f"Referrals by {name.lower()}",
             "chart": chart(f"volume-{table.dimension}", f"Referrals by {name.lower()}, {made.quarter.label}",
-                           [(words(r.value), s.count(r.quarter)) for r in table.rows]),
+                           [(words(value), quarter) for value, _, quarter in shown[:-1]]),
             "head": [{"text": name}, *[{"text": m, "format": "numeric"} for m in months],
                      {"text": "Quarter", "format": "numeric"}],
-            "rows": [[{"text": words(r.value)}, *[_num(s.count(n)) for n in r.by_month], _num(s.count(r.quarter))]
-                     for r in (*table.rows, table.total)],
+            "rows": [[{"text": words(value)}, *[_num(n) for n in by_month], _num(quarter)]
+                     for value, by_month, quarter in shown],
         })
     return found
 
@@ -119,7 +120,7 @@ def funnel_sections(made: Figures) -> list[dict[str, Any]]:
 def outcomes_section(made: Figures) -> dict[str, Any]:
     everyone = [a for a in made.outcomes if a.party == "all"]
     rows = [[{"text": f"{QUESTIONS[a.question]}: {PARTIES[a.party].lower()}"}, _num(s.count(a.answered)),
-             _num(s.count(a.yes)), _pct(s.share(a.yes, a.answered))] for a in made.outcomes]
+             _num(s.part(a.yes, a.answered)), _pct(s.share(a.yes, a.answered))] for a in made.outcomes]
     return {"id": "outcomes", "heading": "Outcomes", "definition": OUTCOMES,
             "note": f"The dashed line is the {SATISFACTION_BENCHMARK:g}% satisfaction benchmark.",
             "chart": chart("outcomes", f"Follow-up answers, all parties, {made.quarter.label}",
@@ -136,7 +137,7 @@ def quality_section(made: Figures) -> dict[str, Any]:
                            [(q.measure.label, s.share(q.met, q.cases)) for q in made.quality], "%", scale=100.0),
             "head": [{"text": "Measure"}, {"text": "Cases", "format": "numeric"}, {"text": "Met", "format": "numeric"},
                      {"text": "Met (%)", "format": "numeric"}],
-            "rows": [[{"text": q.measure.label}, _num(s.count(q.cases)), _num(s.count(q.met)),
+            "rows": [[{"text": q.measure.label}, _num(s.count(q.cases)), _num(s.part(q.met, q.cases)),
                       _pct(s.share(q.met, q.cases))] for q in made.quality]}
 
 

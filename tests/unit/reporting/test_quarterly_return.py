@@ -21,10 +21,12 @@ def test_the_return_counts_the_quarter_and_shows_small_numbers_as_under_five():
     made = figures(cohort(), [follow_up(at(2026, 8, 1, 10), satisfied=True)], Q3)
     rows = {(r.section, r.measure, r.breakdown, r.period): r.value for r in lines(made)}
     assert made.received == 7
-    assert rows[("Volume", "Source", "police", "2026-Q3")] == 6
-    assert rows[("Volume", "Source", "police", "2026-07")] == 6
+    # 6 police and 1 self-referral of 7: showing the 6 would tell the 1, so it is withheld too.
+    assert rows[("Volume", "Source", "police", "2026-Q3")] == "suppressed"
+    assert rows[("Volume", "Source", "police", "2026-07")] == "suppressed"
     assert rows[("Volume", "Source", "self", "2026-Q3")] == "<5"
     assert rows[("Volume", "Source", "All referrals", "2026-Q3")] == 7
+    assert rows[("Volume", "Area", "Buckinghamshire", "2026-Q3")] == "suppressed"  # 6 of 7, the rest 1
     assert rows[("Timeliness", "Acknowledgement", "cases measured", "2026-Q3")] == 6
     assert rows[("Timeliness", "Acknowledgement", "median", "2026-Q3")] == 1.0
     assert rows[("Timeliness", "Acknowledgement", "within 2 working days", "2026-Q3")] == 100.0

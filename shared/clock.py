@@ -20,11 +20,6 @@ def now() -> datetime:
     return _simulated.get() or datetime.now(UTC)
 
 
-def simulated() -> datetime | None:
-    """The simulated time of the current request, or None when the real clock is in use."""
-    return _simulated.get()
-
-
 @contextmanager
 def simulating(moment: datetime) -> Iterator[None]:
     """Within the block, ``now()`` answers ``moment`` (an aware datetime, turned to UTC)."""

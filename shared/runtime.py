@@ -147,10 +147,9 @@ class ServiceRuntime:
 
     def _reactor(self, reaction: Reaction):
         async def handle(envelope: Envelope) -> bool:
-            if self.settings.demo_clock:  # a reaction to a demo-dated event is dated with it (shared.clock)
-                with simulating(envelope.recorded.occurred_at):
-                    await reaction.react(envelope, self.dependencies)
-            else:
+            # With the demo clock on, a reaction to a demo-dated event is dated with it (shared.clock).
+            dated = simulating(envelope.recorded.occurred_at) if self.settings.demo_clock else contextlib.nullcontext()
+            with dated:
                 await reaction.react(envelope, self.dependencies)
             return True
         return handle

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -25,8 +24,8 @@ from shared.identity.fastapi import (
     set_session_cookie,
 )
 from shared.identity.tokens import Principal
+from shared.workingdays import LONDON
 
-UK = ZoneInfo("Europe/London")
 MAX_FIELD = 256
 """Characters of a username or password read from the form (longer ones are cut, then refused)."""
 
@@ -87,7 +86,7 @@ def signin_router(render: Render, check_form: CheckForm, *, gettext: Callable[..
         identity, address = identity_of(request), client_address(request)
         throttle = identity.throttle
         if throttle is not None and (wait := throttle.retry_after(address, username)) is not None:
-            again = (datetime.now(UK) + timedelta(seconds=wait + 59)).strftime("%H:%M")  # the next whole minute
+            again = (datetime.now(LONDON) + timedelta(seconds=wait + 59)).strftime("%H:%M")  # the next whole minute
             message = gettext("There have been too many failed attempts to sign in. You can try again at %(time)s.",
                               time=again)
             response = sign_in_page(request, 429, target, username=username,

@@ -6,6 +6,7 @@ themselves (``shared.web.signin``). Plain English: these services have no catalo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +20,7 @@ from shared.web.csrf import Csrf
 from shared.web.security import cross_site
 from shared.web.signin import signed_in, signin_router
 from shared.web.templating import templates
+from shared.workingdays import LONDON
 
 
 class SignInNeeded(Exception):
@@ -39,6 +41,12 @@ class FormRefused(Exception):
         self.status_code = status_code
 
 
+def uk_time(value: datetime) -> str:
+    """A moment as UK time, to the second: ``1 October 2026, 14:00:05`` (the pages' ``uk_time`` filter)."""
+    local = value.astimezone(LONDON)
+    return f"{local.day} {local:%B %Y, %H:%M:%S}"
+
+
 def _plural(roles: Sequence[str]) -> str:
     """``supervisors and admins``."""
     names = [f"{role}s" for role in roles]
@@ -56,6 +64,7 @@ class StaffPages:
             raise ValueError("roles: give at least one role the pages are for")
         self.home, self.roles, self.csrf = home, tuple(roles), csrf
         self.templates = templates(folder)
+        self.templates.env.filters["uk_time"] = uk_time
         self.templates.env.globals |= {"serviceName": service, "serviceUrl": home, "staff_sections": tuple(sections)}
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -21,6 +21,7 @@ from shared.contracts import casework as e
 from shared.contracts.referral import ReferralAcknowledged, ReferralWithdrawn
 from shared.envelope import Cause, new_event, open_event
 from shared.eventstore.port import Actor, Position
+from shared.projections.base import inbox_table
 from shared.projections.rebuild import create_tables
 from tests.integration.conftest import runtime_for
 from tests.servers import serve
@@ -235,6 +236,13 @@ async def test_the_projection_is_idempotent_and_tolerates_any_order(engines):
     _base, runtime, referral, casework = engines
     delivered, withdrawn = await a_quarter_of_work(referral, casework)
     await facts_settled(runtime, delivered, withdrawn)
+
+    async def all_applied():  # the live read model has every event in the store (reactions add some late)
+        stored = await runtime.pool.fetchval("SELECT count(*) FROM eventstore.events")
+        applied = await runtime.pool.fetchval(f"SELECT count(*) FROM reporting.{inbox_table(CASE_FACTS)}")
+        return stored == applied
+
+    await eventually(all_applied, timeout=30)
     envelopes = [await open_event(r, None) for r in await referral.store.read_all(Position.start(), 10_000)]
 
     async def replayed(schema: str, order: list) -> list:

@@ -70,8 +70,12 @@ async def deliver(send: Send, ctx: Context, deps: Dependencies, now: datetime, a
             recipient_id=send.recipient_id or send.recipient_role, template=send.template,
             reason="no_contact_details", detail=detail), cause)
         return None
-    pending = [later for person in people if person.notification_id not in ctx.watch.fired
-               if (later := await _deliver_to(send, person, ctx, deps, now, attempts, cause))]
+    pending: list[Later] = []
+    for person in people:
+        if person.notification_id in ctx.watch.fired:  # sent (or settled) on an earlier try
+            continue
+        if later := await _deliver_to(send, person, ctx, deps, now, attempts, cause):
+            pending.append(later)
     return (min(when for when, _ in pending), max(n for _, n in pending)) if pending else None
 
 

@@ -10,10 +10,8 @@ Both are paged: a folder or a table can hold thousands."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -26,7 +24,6 @@ from shared.web.app import service_runtime
 from shared.web.csrf import Csrf
 from shared.web.staff import StaffPages
 
-UK = ZoneInfo("Europe/London")
 PAGE_SIZE = 50
 STAFF = StaffPages(Path(__file__).parent / "templates", service="Restorative justice notifications",
                    home="/mail", roles=("supervisor", "admin"),
@@ -34,15 +31,6 @@ STAFF = StaffPages(Path(__file__).parent / "templates", service="Restorative jus
                    sections=(("/mail", "Email caught"), ("/failures", "Failed notifications")))
 Staff = Annotated[Principal, Depends(STAFF.principal)]
 router = APIRouter(include_in_schema=False)
-
-
-def uk_time(value: datetime) -> str:
-    """A moment as UK time, to the second: ``1 October 2026, 14:00:05``."""
-    local = value.astimezone(UK)
-    return f"{local.day} {local:%B %Y, %H:%M:%S}"
-
-
-STAFF.templates.env.filters["uk_time"] = uk_time
 
 
 def page_number(request: Request) -> int:

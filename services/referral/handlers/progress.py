@@ -38,7 +38,6 @@ async def link_stands(claims: LinkClaims, deps: Dependencies) -> bool:
     return state.links_revoked_at is None or claims.issued_at > state.links_revoked_at
 
 
-
 async def facilitator_contact(accounts: Accounts, keys: OpeningKeys, username: str) -> dict[str, str | None] | None:
     """The facilitator's name and work email for the victim's page, while their account is enabled
     (someone who has left is not offered); the email is opened with the service's keys."""

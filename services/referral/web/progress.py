@@ -74,4 +74,3 @@ async def progress(request: Request, token: str) -> HTMLResponse:
                    if row and row["facilitator"] and stage != "closed" else None)
     return page(request, "progress.html", stage=stage, next_step=NEXT_STEP[stage],
                 reference=row["reference"] if row else None, facilitator=facilitator)
-

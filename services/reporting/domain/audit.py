@@ -13,12 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from shared.contracts import casework as e
 from shared.contracts.base import DomainEvent
+from shared.workingdays import LONDON
 
-UK = ZoneInfo("Europe/London")
 STAGES = ("referred", "triaged", "contacting", "assessing", "preparing", "delivering", "monitoring",
           "follow_up", "closed")
 SEALED = "sealed"
@@ -101,7 +100,7 @@ def parse_moment(text: str) -> datetime:
     except ValueError:
         problem = f"at: {text[:40]!r} is not a date and time; give one like 2026-10-05T10:00"
         raise MomentNotUnderstood(problem) from None
-    return moment.replace(tzinfo=UK) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=LONDON) if moment.tzinfo is None else moment
 
 
 def as_at(history: Iterable[tuple[datetime, DomainEvent]], moment: datetime | None) -> CaseAsAt:

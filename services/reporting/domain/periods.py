@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from shared.workingdays import LONDON
+
 QUARTER_PATTERN = r"^(\d{4})-Q([1-4])$"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 

@@ -8,20 +8,19 @@ page did not exist; each read is recorded (``CaseHistoryAudited``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from services.reporting.domain.audit import UK, CaseAsAt, MomentNotUnderstood, parse_moment
+from services.reporting.domain.audit import CaseAsAt, MomentNotUnderstood, parse_moment
 from services.reporting.handlers.audit import AuditedEvent, AuditSources, CaseHistory, audit_case
 from services.reporting.web.pages import STAFF
 from shared.identity.tokens import Principal
 from shared.web.app import service_runtime
 from shared.web.signin import signed_in
-from shared.web.staff import SignInNeeded
+from shared.web.staff import SignInNeeded, uk_time
 
 router = APIRouter(include_in_schema=False)
 MAX_REFERENCE = 64
@@ -37,12 +36,6 @@ async def anyone_signed_in(request: Request) -> Principal:
 
 
 SignedIn = Annotated[Principal, Depends(anyone_signed_in)]
-
-
-def uk_time(value: datetime) -> str:
-    """A moment as UK time, to the second: ``1 October 2026, 14:00:05``."""
-    local = value.astimezone(UK)
-    return f"{local.day} {local:%B %Y, %H:%M:%S}"
 
 
 def words(value: str | None) -> str:

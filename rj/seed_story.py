@@ -46,6 +46,23 @@ WHAT_HAPPENED = {
 STORIES = {"no_contact": 7, "victim_declined": 16, "not_traced": 7, "offender_declined": 12, "unsuitable": 5,
            "consent_withdrawn": 7, "shuttle": 13, "letters": 13, "conference": 20}
 
+# Equality monitoring (invented shares): most people answer; "prefer not to say" is an answer too.
+MONITORING = {
+    "victim": {"age_band": {"under_18": 3, "18_24": 11, "25_34": 19, "35_44": 19, "45_54": 18, "55_64": 15,
+                            "65_plus": 12, "prefer_not_to_say": 3},
+               "sex": {"female": 55, "male": 42, "prefer_not_to_say": 3},
+               "ethnicity": {"white": 80, "asian": 9, "black": 4, "mixed": 3, "other_ethnic_group": 2,
+                             "prefer_not_to_say": 2},
+               "disability": {"no": 71, "yes": 21, "prefer_not_to_say": 8}},
+    "offender": {"age_band": {"under_18": 6, "18_24": 27, "25_34": 30, "35_44": 19, "45_54": 10, "55_64": 5,
+                              "65_plus": 1, "prefer_not_to_say": 2},
+                 "sex": {"male": 84, "female": 14, "prefer_not_to_say": 2},
+                 "ethnicity": {"white": 76, "asian": 8, "black": 8, "mixed": 5, "other_ethnic_group": 1,
+                               "prefer_not_to_say": 2},
+                 "disability": {"no": 66, "yes": 26, "prefer_not_to_say": 8}},
+}
+ANSWERED = {"victim": 0.8, "offender": 0.6}
+
 
 def pick(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
@@ -106,3 +123,10 @@ def plan(rng: random.Random, number: int, received: date) -> Plan:
     if "offender" not in document and story not in ("no_contact", "victim_declined"):
         story = "not_traced"  # no one was caught: nobody to trace
     return Plan(number, document, story)
+
+
+def monitoring(rng: random.Random, party: str) -> dict | None:
+    """A party's monitoring answers (the body of ``record-equality-monitoring``), or None if never asked."""
+    if rng.random() >= ANSWERED[party]:
+        return None
+    return {"party": party, **{question: pick(rng, shares) for question, shares in MONITORING[party].items()}}

@@ -8,7 +8,7 @@ import random
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
 
-from rj.seed_story import Plan
+from rj.seed_story import Plan, monitoring
 from shared.workingdays import LONDON, add_working_days
 
 SUPERVISOR, FACILITATOR = "demo.supervisor", "demo.facilitator"
@@ -85,6 +85,7 @@ async def walk(w: Walk, plan: Plan) -> str:
         await w.do("record-contact-attempt", {"party": "victim", "channel": "phone", "outcome": "no_answer"})
     await w.do("record-contact-attempt", {"party": "victim", "channel": "phone", "outcome": "reached"}, days=(0, 2))
     await w.do("give-rj-information", {"party": "victim"}, days=(0, 3))
+    await monitored(w, "victim")
     if story == "victim_declined":
         await w.do("record-victim-declined", {"reason": w.rng.choice(["Not the right time.", "Wants to move on."])},
                    days=(2, 10))
@@ -97,11 +98,19 @@ async def walk(w: Walk, plan: Plan) -> str:
         return await close(w, story, days=(5, 20))
     await w.do("record-offender-traced", {"through": w.rng.choice(["police", "probation", "prison"])}, days=(2, 15))
     await w.do("record-offender-approached", {}, days=(1, 10))
+    await monitored(w, "offender")
     if story == "offender_declined":
         await w.do("record-offender-declined", {"reason": "Does not want to take part."}, days=(2, 10))
         return await close(w, story)
     await w.do("acknowledge-responsibility", {}, days=(0, 5))
     return await prepare_and_deliver(w, plan)
+
+
+async def monitored(w: Walk, party: str) -> None:
+    """Most people answer the equality monitoring questions when first met."""
+    answers = monitoring(w.rng, party)
+    if answers is not None:
+        await w.do("record-equality-monitoring", answers, days=(0, 2))
 
 
 async def prepare_and_deliver(w: Walk, plan: Plan) -> str:

@@ -218,6 +218,15 @@ class ServiceRuntime:
             checks["broker"] = bool(self.broker.config.connection_state.connection.is_connected)
         return checks
 
+    async def caught_up(self, projection: str) -> bool:
+        """Whether ``projection``'s consumer has nothing pending on the broker: its read model holds
+        every event published so far. False when the broker cannot say."""
+        with contextlib.suppress(Exception):
+            js = self.broker.config.connection_state.stream
+            info = await js.consumer_info(STREAM, self.handlings[projection].name)
+            return info.num_pending + info.num_ack_pending == 0
+        return False
+
     async def rebuild(self, projection_name: str | None = None) -> dict[str, int]:
         """Rebuild one read model, or all of them, from the event store."""
         done: dict[str, int] = {}

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from services.casework import api, web
 from services.casework.adapters import MIGRATIONS
-from services.casework.bootstrap import bootstrap
+from services.casework.bootstrap import bootstrap, equality_loop
 from services.casework.handlers.reactions import REACTIONS
 from services.casework.projections import PROJECTIONS
 from services.casework.settings import Settings
@@ -14,8 +14,9 @@ from shared.runtime import ServiceDefinition
 from shared.web.app import create_service_app
 from shared.web.templating import mount_static
 
-DEFINITION = ServiceDefinition(name="casework", categories=("case", "access"), projections=PROJECTIONS,
-                               reactions=REACTIONS, bootstrap=bootstrap, migrations=MIGRATIONS, people=True)
+DEFINITION = ServiceDefinition(name="casework", categories=("case", "access", "equality"), projections=PROJECTIONS,
+                               reactions=REACTIONS, bootstrap=bootstrap, migrations=MIGRATIONS, people=True,
+                               background=(equality_loop,))
 
 
 def configure(app: FastAPI) -> None:

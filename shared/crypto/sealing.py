@@ -2,6 +2,10 @@
 
 A sealed value is ``{"$sealed": 1, "subject": "<uuid>", "ct": "<base64>"}``. The ciphertext is
 what the hash chain covers, so destroying a key later does not disturb the audit record.
+
+A ciphertext is as long as what it hides, so the JSON is padded with spaces (which JSON ignores) to
+a multiple of ``PAD`` bytes: otherwise "male" and "female", "yes" and "no", or a short and a long
+name, could be told apart by length alone.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pydantic import BaseModel
 from shared.contracts.base import ERASED, DataSubject, PersonalData
 
 SEALED = "$sealed"
+PAD = 32
 
 
 class SealingKeys(Protocol):
@@ -90,6 +95,7 @@ async def seal(event: BaseModel, keys: SealingKeys) -> dict[str, Any]:
 def _encrypt(key: bytes, subject: UUID, value: Any) -> dict[str, Any]:
     nonce = os.urandom(12)
     plain = json.dumps(value, separators=(",", ":")).encode()
+    plain += b" " * (-len(plain) % PAD)
     ct = AESGCM(key).encrypt(nonce, plain, subject.bytes)
     return {SEALED: 1, "subject": str(subject), "ct": base64.b64encode(nonce + ct).decode()}
 

@@ -7,7 +7,7 @@ import asyncio
 import json
 import os
 import subprocess
-from datetime import datetime
+from datetime import UTC, datetime
 
 import asyncpg
 import httpx
@@ -43,11 +43,13 @@ async def test_seed_fills_a_demo_clock_system_with_two_years_of_cases(tmp_path):
     process = start_with_demo_clock(folder)
     try:
         system = wait_for_services(folder, process)
+        started = datetime.now(UTC)
         seeded = await asyncio.to_thread(
             subprocess.run, [*RJ, "--data-dir", str(folder), "demo", "seed", "--cases", str(CASES), "--random-seed",
                              "11"], capture_output=True, text=True, timeout=600)
         assert seeded.returncode == 0, seeded.stdout + seeded.stderr
         assert f"seeded {CASES} cases" in seeded.stdout and f"{CASES}/{CASES} cases" in seeded.stderr
+        assert "equality monitoring counted for 20" in seeded.stdout  # past quarters, counted at the end
 
         cases = await cases_listed(system, json.loads((folder / "secrets" / "demo-logins.json").read_text()))
         assert len(cases) == CASES
@@ -66,13 +68,18 @@ async def test_seed_fills_a_demo_clock_system_with_two_years_of_cases(tmp_path):
                                       " WHERE closure_reason IS NOT NULL")
             assert len(closed) >= 3
             follow_ups = await conn.fetch("SELECT * FROM reporting.case_follow_ups")
-            assert follow_ups and all(row["completed_at"] < received[-1] for row in follow_ups)
+            assert follow_ups and all(row["completed_at"] < started for row in follow_ups)  # the demo clock's
             # Dated with the demo clock (the case opened in reaction to a referral too, so the earliest
             # case event is no later than the earliest referral), recorded at the real time.
             spread = await conn.fetchrow(
                 "SELECT min(occurred_at) AS first, max(recorded_at) - min(recorded_at) AS writing"
                 "  FROM eventstore.events WHERE stream_id LIKE 'case-%'")
             assert spread["first"] <= received[0] and spread["writing"].days == 0
+            answered = await conn.fetchval("SELECT count(*) FROM eventstore.events"
+                                           " WHERE event_type = 'EqualityMonitoringRecorded'")
+            tallied = await conn.fetch("SELECT DISTINCT stream_id FROM eventstore.events"
+                                       " WHERE event_type = 'EqualityMonitoringTallied'")
+            assert answered >= CASES // 2 and len(tallied) >= 2
         finally:
             await conn.close()
     finally:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import string
 from collections.abc import Iterable
 from uuid import UUID, uuid4
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shared.contracts.base import ERASED, Contract, DataSubject, Personal
 from shared.crypto.sealing import SEALED, open_sealed, seal, sealed_subjects
@@ -178,6 +181,22 @@ async def test_sealing_the_same_value_twice_gives_different_ciphertexts():
 
     assert first["victim"]["name"]["ct"] != second["victim"]["name"]["ct"]
     assert await open_sealed(first, keys) == await open_sealed(second, keys)
+
+
+@given(st.text(alphabet=string.ascii_letters + "_", max_size=25), st.text(alphabet=string.ascii_letters, max_size=25))
+async def test_answers_of_different_lengths_seal_to_ciphertexts_of_one_length(first, second):
+    """"male" and "female", "yes" and "prefer_not_to_say": told apart by length, a sealed answer is no secret."""
+    keys = Keys()
+    sealed = [await seal(a_person(name=name), keys) for name in (first, second)]
+    assert len({len(base64.b64decode(s["name"]["ct"])) for s in sealed}) == 1
+
+
+@given(st.text(max_size=200))
+async def test_any_text_seals_padded_and_opens_back_unchanged(name):
+    keys = Keys()
+    sealed = await seal(a_person(name=name), keys)
+    assert (len(base64.b64decode(sealed["name"]["ct"])) - 12 - 16) % 32 == 0  # nonce, tag, whole pads of 32
+    assert (await open_sealed(sealed, keys))["name"] == name
 
 
 async def test_a_tampered_or_transplanted_ciphertext_reads_as_erased():

@@ -50,6 +50,8 @@ EXAMPLES: dict[type, dict[str, Any]] = {
     c.SubmitCourtReport: {"court": "Aylesbury Crown Court", "submitted_on": "2026-10-01"},
     c.CompleteFollowUp: {"party": "victim", "satisfied": True, "would_recommend": True,
                          "better_able_to_cope": True, "feels_safer": True},
+    c.RecordEqualityMonitoring: {"party": "victim", "age_band": "35_44", "sex": "female", "ethnicity": "white",
+                                 "disability": "prefer_not_to_say"},
     c.RaiseSafeguardingConcern: {"party": "victim", "concern": "Disclosed threats from a neighbour."},
     c.SignpostToSupport: {"party": "victim", "service": "Victim Support"},
     c.PutOnHold: {"reason": "The victim is in hospital."},

@@ -11,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.casework.consent import Scope
+from shared.contracts.casework.equality import AgeBand, Disability, Ethnicity, Sex
 from shared.contracts.casework.lifecycle import ClosureReason
 from shared.contracts.casework.preparation import Process, RiskLevel
 from shared.contracts.casework.triage import SensitivityReason
@@ -225,6 +226,16 @@ class CompleteFollowUp(Action):
     would_recommend: bool | None = None
     better_able_to_cope: bool | None = None
     feels_safer: bool | None = None
+
+
+class RecordEqualityMonitoring(Action):
+    """A party's own answers to the monitoring questions; "prefer not to say" is an answer."""
+
+    party: Party
+    age_band: AgeBand
+    sex: Sex
+    ethnicity: Ethnicity
+    disability: Disability
 
 
 class RaiseSafeguardingConcern(Action):

@@ -54,6 +54,7 @@ DECISIONS: dict[type, Decide] = {
     c.MissReparationItem: outcome.item_missed,
     c.SubmitCourtReport: outcome.court_report,
     c.CompleteFollowUp: outcome.follow_up,
+    c.RecordEqualityMonitoring: outcome.equality_monitoring,
     c.RaiseSafeguardingConcern: outcome.safeguarding,
     c.SignpostToSupport: outcome.signpost,
     c.PutOnHold: lifecycle.put_on_hold,

@@ -44,7 +44,8 @@ WHEN: dict[type, tuple[Stage, ...]] = {
 }
 """The stages an action belongs to; any other action belongs to every open stage it needs."""
 NEEDS_ALLOCATION = {c.RecordContactAttempt, c.GiveRJInformation, c.CompleteRiskAssessment,
-                    c.ReviewRiskAssessment, c.GiveConsent, c.SubmitCourtReport, c.SignpostToSupport}
+                    c.ReviewRiskAssessment, c.GiveConsent, c.SubmitCourtReport, c.SignpostToSupport,
+                    c.RecordEqualityMonitoring}
 WHILE_ON_HOLD = {c.Resume, c.CloseCase, c.WithdrawConsent, c.RaiseSafeguardingConcern, c.FlagSensitive,
                  c.ReassignFacilitator, c.RequestSignOff, c.GrantSignOff, c.RefuseSignOff, c.SignpostToSupport,
                  c.CancelConference}

@@ -77,6 +77,7 @@ PHRASES: dict[type, str] = {
     e.ReparationItemMissed: N_("A reparation item missed on {on}"),
     e.CourtReportSubmitted: N_("Report submitted to {court}"),
     e.FollowUpCompleted: N_("Follow-up with the {party} completed"),
+    e.EqualityMonitoringRecorded: N_("Equality monitoring answers of the {party} recorded"),
     e.SafeguardingConcernRaised: N_("Safeguarding concern raised about the {party}"),
     e.SignpostedToSupport: N_("The {party} signposted to {service}"),
     e.CaseOnHold: N_("Put on hold: {reason}"),

@@ -42,6 +42,7 @@ ACTIONS = {
     "MissReparationItem": N_("Record a reparation item missed"),
     "SubmitCourtReport": N_("Record a court report submitted"),
     "CompleteFollowUp": N_("Record a follow-up"),
+    "RecordEqualityMonitoring": N_("Record equality monitoring answers"),
     "RaiseSafeguardingConcern": N_("Raise a safeguarding concern"),
     "SignpostToSupport": N_("Signpost to support"),
     "PutOnHold": N_("Put the case on hold"),
@@ -70,6 +71,9 @@ FIELDS = {
     "satisfied": N_("Satisfied with the service?"), "would_recommend": N_("Would recommend it?"),
     "better_able_to_cope": N_("Better able to cope and recover?"), "feels_safer": N_("Feels safer?"),
     "concern": N_("The concern"), "service": N_("Support service"),
+    "age_band": N_("Age"), "sex": N_("Sex"), "ethnicity": N_("Ethnic group"),
+    "disability": N_("Do they have a physical or mental health condition or illness that limits their day-to-day "
+                     "activities?"),
 }
 FIELD_IN_ACTION = {
     ("VetLetter", "content"): N_("The letter as it may be delivered, identifying details removed"),
@@ -80,6 +84,7 @@ HINTS = {
     "participants": N_("One on each line: victim, offender, supporters and facilitators."),
     "agency": N_("Only for consent to share information."),
     "at": N_("UK time."),
+    "ethnicity": N_("As they describe themselves."),
 }
 
 CHOICES = {
@@ -127,6 +132,14 @@ CHOICES = {
     "probation_victim_liaison": N_("Probation victim liaison"), "victim_support": N_("Victim Support"),
     "court": N_("Court"), "pre_charge": N_("Before charge"), "pre_sentence": N_("Before sentence"),
     "post_sentence": N_("After sentence"), "in_custody": N_("In custody"), "on_licence": N_("On licence"),
+    # Equality monitoring: the person's own answers (the 2021 census's high-level ethnic groups)
+    "under_18": N_("Under 18"), "18_24": N_("18 to 24"), "25_34": N_("25 to 34"), "35_44": N_("35 to 44"),
+    "45_54": N_("45 to 54"), "55_64": N_("55 to 64"), "65_plus": N_("65 and over"),
+    "prefer_not_to_say": N_("Prefer not to say"), "female": N_("Female"), "male": N_("Male"),
+    "asian": N_("Asian, Asian British or Asian Welsh"),
+    "black": N_("Black, Black British, Black Welsh, Caribbean or African"),
+    "mixed": N_("Mixed or multiple ethnic groups"), "white": N_("White"),
+    "other_ethnic_group": N_("Other ethnic group"),
     "no_offender_identified": N_("No offender identified"), "unknown": N_("Not known"), "agency": N_("An agency"),
 }
 
@@ -270,7 +283,8 @@ EVENTS = {
     "ConferenceCancelled": N_("Conference cancelled"), "ConferenceHeld": N_("Conference held"),
     "ReparationAgreed": N_("Reparation agreed"), "ReparationItemCompleted": N_("Reparation item completed"),
     "ReparationItemMissed": N_("Reparation item missed"), "CourtReportSubmitted": N_("Court report submitted"),
-    "FollowUpCompleted": N_("Follow-up completed"), "SafeguardingConcernRaised": N_("Safeguarding concern raised"),
+    "FollowUpCompleted": N_("Follow-up completed"), "EqualityMonitoringRecorded": N_("Equality monitoring recorded"),
+    "SafeguardingConcernRaised": N_("Safeguarding concern raised"),
     "SignpostedToSupport": N_("Signposted to support"), "CaseOnHold": N_("Put on hold"),
     "CaseResumed": N_("Resumed"), "CaseClosed": N_("Closed"), "CaseReopened": N_("Reopened"),
     "CaseMerged": N_("Merged"), "DuplicateKeptApart": N_("Kept apart"), "PartnerUpdateNoted": N_("Partner update"),

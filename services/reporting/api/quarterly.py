@@ -1,7 +1,8 @@
 """GET /api/v1/reports/quarterly: the PCC quarterly return as JSON, CSV or a spreadsheet, for
 commissioners, supervisors and admins (bearer token from POST /api/v1/auth/token, or a session).
 
-Counts of 1 to 4 are "<5" in every format; the figures' definitions travel with the return."""
+Counts of 1 to 4 are "<5" in every format; the figures' definitions travel with the return. Equality
+monitoring is for the whole service, whatever the area and source filters (docs/decisions/0006)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from services.reporting.adapters.returns import as_csv, as_xlsx
-from services.reporting.domain import suppression
+from services.reporting.domain import equality, suppression
 from services.reporting.domain.definitions import COHORT
-from services.reporting.domain.periods import QUARTER_PATTERN, Quarter
 from services.reporting.domain.quarterly_return import COLUMNS, DEFINITIONS, document, lines
 from services.reporting.domain.report import figures
 from services.reporting.projections.case_facts import quarter_facts
+from services.reporting.projections.equality_tallies import quarter_tally
 from shared.identity.fastapi import require_role
 from shared.identity.tokens import Principal
+from shared.periods import QUARTER_PATTERN, Quarter
 from shared.web.app import service_runtime
 from shared.web.problems import PROBLEM_JSON, Problem
 
@@ -40,8 +42,12 @@ RETURN_SCHEMA = {
             "section": {"type": "string"}, "measure": {"type": "string"}, "breakdown": {"type": "string"},
             "period": {"type": "string"}, "unit": {"type": "string"},
             "value": {"description": "a number; '<5' for a count of 1 to 4; 'suppressed' for a figure made from "
-                                     "one; null when there was nothing to measure",
-                      "oneOf": [{"type": "number"}, {"type": "string", "enum": ["<5", "suppressed", "not recorded"]},
+                                     "one; null when there was nothing to measure; equality monitoring 'not yet "
+                                     "counted' before casework has counted the quarter, and 'whole service' on the "
+                                     "line saying a filtered return's equality figures are not filtered",
+                      "oneOf": [{"type": "number"},
+                                {"type": "string", "enum": [suppression.SMALL, suppression.WITHHELD,
+                                                            equality.NOT_YET_COUNTED, equality.WHOLE_SERVICE]},
                                 {"type": "null"}]}}}},
     },
 }
@@ -73,7 +79,8 @@ def parsed_quarter(text: str) -> Quarter:
 @router.get("/quarterly", responses=RESPONSES, response_class=Response,
             summary="The PCC quarterly return",
             description="Every figure of the calendar quarter (Q1 January to March … Q4 October to December) over "
-                        "the cases whose referral was received in it. " + suppression.RULE)
+                        "the cases whose referral was received in it; equality monitoring for the whole service, "
+                        "whatever the area and source. " + suppression.RULE)
 async def quarterly(
     request: Request,
     principal: Annotated[Principal, Depends(require_role(*READERS))],
@@ -87,8 +94,9 @@ async def quarterly(
     chosen = parsed_quarter(quarter)
     if format not in FORMATS:
         raise invalid_field("format", f"{format[:10]!r} is not a format this API writes", "json, csv or xlsx")
-    facts, follow_ups = await quarter_facts(service_runtime(request).pool, chosen, area, source)
-    made = figures(facts, follow_ups, chosen, area=area, source=source)
+    pool = service_runtime(request).pool
+    facts, follow_ups = await quarter_facts(pool, chosen, area, source)
+    made = figures(facts, follow_ups, await quarter_tally(pool, chosen), chosen, area=area, source=source)
     name = f"rj-quarterly-return-{chosen.key}"
     if format == "json":
         return JSONResponse(document(made))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from services.reporting.domain.periods import london_date
+from shared.periods import london_date
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.reporting.domain import equality as eq
 from services.reporting.domain import suppression as s
 from services.reporting.domain.definitions import COHORT
-from services.reporting.domain.equality import CHARACTERISTICS, EQUALITY, NOT_RECORDED
 from services.reporting.domain.funnel import FUNNEL
 from services.reporting.domain.outcomes import OUTCOMES, PARTIES, QUESTIONS, SATISFACTION_BENCHMARK
 from services.reporting.domain.quality import QUALITY
@@ -16,7 +16,7 @@ from services.reporting.domain.timeliness import TARGET_WORKING_DAYS, TIMELINESS
 from services.reporting.domain.volume import DIMENSIONS, VOLUME, as_shown
 
 COLUMNS = ("section", "measure", "breakdown", "period", "value", "unit")
-DEFINITIONS = (VOLUME, TIMELINESS, FUNNEL, OUTCOMES, QUALITY, EQUALITY)
+DEFINITIONS = (VOLUME, TIMELINESS, FUNNEL, OUTCOMES, QUALITY, eq.EQUALITY)
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,25 @@ def lines(figures: Figures) -> list[Line]:
         found += [Line("Quality", share.measure.label, "cases", quarter, s.count(share.cases), "cases"),
                   Line("Quality", share.measure.label, "met", quarter, s.part(share.met, share.cases), "cases"),
                   Line("Quality", share.measure.label, "met", quarter, s.share(share.met, share.cases), "%")]
-    found += [Line("Equality monitoring", characteristic, "", quarter, NOT_RECORDED, "")
-              for characteristic in CHARACTERISTICS]
+    return found + equality_lines(figures)
+
+
+def equality_lines(figures: Figures) -> list[Line]:
+    """Per question, each answer (then all answers) by each column (then in total); one line per
+    question saying so until casework has counted the quarter. A filtered return says first that
+    these figures are not filtered: they are for the whole service."""
+    quarter, section = figures.quarter.key, "Equality monitoring"
+    found = []
+    if figures.area is not None or figures.source is not None:
+        found.append(Line(section, "Area and source filters", "do not apply", quarter, eq.WHOLE_SERVICE, ""))
+    if figures.equality is None:
+        return found + [Line(section, eq.QUESTION_LABELS[q], "", quarter, eq.NOT_YET_COUNTED, "")
+                        for q in eq.QUESTIONS]
+    for table in figures.equality.tables:
+        measure = eq.QUESTION_LABELS[table.question]
+        for answer, by_column, total in eq.as_shown(table, figures.equality.hidden_totals):
+            found += [Line(section, measure, f"{eq.answer_label(answer)}: {column}", quarter, n, "people")
+                      for column, n in zip((*eq.COLUMN_LABELS, eq.ROW_TOTAL), (*by_column, total), strict=True)]
     return found
 
 

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 THRESHOLD = 5
 SMALL = "<5"
 WITHHELD = "suppressed"
@@ -56,13 +58,14 @@ def part(value: int, whole: int) -> Count:
     return WITHHELD if is_small(whole - value) else value
 
 
-def protect(grid: list[list[int]]) -> list[list[Count]]:
+def protect(grid: list[list[int]], also: Iterable[tuple[int, int]] = ()) -> list[list[Count]]:
     """A table's counts as shown, the last column holding each row's total and the last row each
     column's. Each row and column is a sum (its parts make its total), so a hidden cell that is the
     only hidden one of its line — a part, or the total itself — could be worked out by subtraction or
     addition. After primary suppression, until nothing changes, such a line also hides its smallest
-    other non-zero part (or, having none, its total)."""
-    hidden = {(r, c) for r, row in enumerate(grid) for c, n in enumerate(row) if is_small(n)}
+    other non-zero part (or, having none, its total). ``also`` names cells to hide besides: those a
+    table sharing a line with this one hides (so the shared line cannot be read off this table)."""
+    hidden = {(r, c) for r, row in enumerate(grid) for c, n in enumerate(row) if is_small(n)} | set(also)
     lines = [[(r, c) for c in range(len(grid[0]))] for r in range(len(grid))]
     lines += [[(r, c) for r in range(len(grid))] for c in range(len(grid[0]))]
     changed = True

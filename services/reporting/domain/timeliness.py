@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from services.reporting.domain.definitions import Definition
 from services.reporting.domain.facts import CaseFact
-from services.reporting.domain.periods import london_date
+from shared.periods import london_date
 from shared.workingdays import working_days_between
 
 TARGET_WORKING_DAYS = 2

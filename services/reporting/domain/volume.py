@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from services.reporting.domain.definitions import Definition
 from services.reporting.domain.facts import CaseFact
-from services.reporting.domain.periods import Quarter, month_of
 from services.reporting.domain.suppression import Count, protect
+from shared.periods import Quarter, month_of
 
 DIMENSIONS = {
     "source": "Source",

@@ -14,10 +14,10 @@ from uuid import UUID
 import asyncpg
 
 from services.reporting.domain.facts import CaseFact, FollowUp
-from services.reporting.domain.periods import Quarter
 from shared.contracts import casework as e
 from shared.contracts.referral import ReferralAcknowledged, ReferralReceived, ReferralWithdrawn
 from shared.envelope import Envelope
+from shared.periods import Quarter
 
 MERGES = {
     "first": "LEAST(case_facts.{c}, EXCLUDED.{c})",

@@ -13,19 +13,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.reporting.domain import equality as eq
 from services.reporting.domain import suppression as s
 from services.reporting.domain.definitions import COHORT
-from services.reporting.domain.equality import CHARACTERISTICS, EQUALITY, NOT_RECORDED
 from services.reporting.domain.funnel import FUNNEL
 from services.reporting.domain.outcomes import OUTCOMES, PARTIES, QUESTIONS, SATISFACTION_BENCHMARK
-from services.reporting.domain.periods import Quarter, london_date
 from services.reporting.domain.quality import QUALITY
 from services.reporting.domain.report import Figures, figures
 from services.reporting.domain.timeliness import TARGET_WORKING_DAYS, TIMELINESS
 from services.reporting.domain.volume import DIMENSIONS, VOLUME, as_shown
 from services.reporting.projections.case_facts import choices, quarter_facts
+from services.reporting.projections.equality_tallies import quarter_tally
 from services.reporting.web.pages import STAFF
 from shared.identity.tokens import Principal
+from shared.periods import Quarter, london_date
 from shared.web.app import service_runtime
 
 READERS = ("commissioner", "supervisor", "admin")
@@ -141,11 +142,37 @@ def quality_section(made: Figures) -> dict[str, Any]:
                       _pct(s.share(q.met, q.cases))] for q in made.quality]}
 
 
+def equality_sections(made: Figures) -> list[dict[str, Any]]:
+    """Per question, the people counted by each answer (a chart of the row totals) and the table;
+    the first section says when casework counted them, and that a filter does not apply to them."""
+    notes = [eq.NOT_FILTERED] if made.area or made.source else []
+    if made.equality is None:
+        return [{"id": "equality", "heading": eq.EQUALITY.name, "definition": eq.EQUALITY,
+                 "note": " ".join([eq.NOT_YET_COUNTED_WHY, *notes])}]
+    found = []
+    for table in made.equality.tables:
+        question = eq.QUESTION_LABELS[table.question]
+        shown = eq.as_shown(table, made.equality.hidden_totals)
+        found.append({
+            "id": f"equality-{table.question.replace('_', '-')}", "heading": f"{eq.EQUALITY.name}: {question.lower()}",
+            "chart": chart(f"equality-{table.question}", f"People counted by {question.lower()}, {made.quarter.label}",
+                           [(eq.answer_label(answer), total) for answer, _, total in shown[:-1]]),
+            "head": [{"text": question}, *[{"text": c[:1].upper() + c[1:], "format": "numeric"}
+                                           for c in eq.COLUMN_LABELS], {"text": "Total", "format": "numeric"}],
+            "rows": [[{"text": eq.answer_label(answer)}, *[_num(n) for n in by_column], _num(total)]
+                     for answer, by_column, total in shown],
+        })
+    day = london_date(made.equality.counted_at)
+    counted = f"Counted by casework on {day.day} {day:%B %Y}."
+    found[0] |= {"definition": eq.EQUALITY, "note": " ".join([counted, *notes])}
+    return found
+
+
 def sections(made: Figures) -> list[dict[str, Any]]:
     volumes = volume_sections(made)
     volumes[0]["definition"] = VOLUME
     return [*volumes, timeliness_section(made), *funnel_sections(made), outcomes_section(made),
-            quality_section(made)]
+            quality_section(made), *equality_sections(made)]
 
 
 def offered_quarters(chosen: Quarter) -> list[Quarter]:
@@ -175,10 +202,10 @@ async def reports(request: Request, principal: Staff, quarter: str = "", area: s
     context: dict[str, Any] = {"principal": principal, "errors": errors, "quarter": chosen,
                                "quarters": offered_quarters(chosen), "areas": areas,
                                "sources": [(v, words(v)) for v in sources],
-                               "area": area, "source": source, "cohort": COHORT, "rule": s.RULE,
-                               "equality": EQUALITY, "characteristics": CHARACTERISTICS, "not_recorded": NOT_RECORDED}
+                               "area": area, "source": source, "cohort": COHORT, "rule": s.RULE}
     if not errors:
         facts, follow_ups = await quarter_facts(pool, chosen, area or None, source or None)
-        made = figures(facts, follow_ups, chosen, area=area or None, source=source or None)
+        made = figures(facts, follow_ups, await quarter_tally(pool, chosen), chosen, area=area or None,
+                       source=source or None)
         context |= {"figures": made, "received": s.shown(s.count(made.received)), "sections": sections(made)}
     return STAFF.render(request, "reports.html", 400 if errors else 200, **context)

@@ -25,6 +25,12 @@ from shared.contracts.casework.delivery import (
     LetterVetted,
     ShuttleMessageDelivered,
 )
+from shared.contracts.casework.equality import (
+    EqualityEvent,
+    EqualityMonitoringRecorded,
+    EqualityMonitoringTallied,
+    TallyCount,
+)
 from shared.contracts.casework.lifecycle import (
     CaseClosed,
     CaseMerged,
@@ -89,6 +95,9 @@ __all__ = [
     "ContactAttempted",
     "CourtReportSubmitted",
     "DuplicateKeptApart",
+    "EqualityEvent",
+    "EqualityMonitoringRecorded",
+    "EqualityMonitoringTallied",
     "FacilitatorAllocated",
     "FacilitatorReassigned",
     "FollowUpCompleted",
@@ -122,6 +131,7 @@ __all__ = [
     "SuitabilityDecided",
     "Supporter",
     "SupporterAdded",
+    "TallyCount",
     "VictimDeclined",
     "VictimInterestConfirmed",
     "case_id_for",

@@ -168,6 +168,7 @@ STRATEGIES: dict[type, Callable[[CaseState, datetime], st.SearchStrategy[c.Actio
     c.CompleteFollowUp: fixed(st.builds(c.CompleteFollowUp, party=PARTY, satisfied=OPTIONAL_BOOL,
                                         would_recommend=OPTIONAL_BOOL, better_able_to_cope=OPTIONAL_BOOL,
                                         feels_safer=OPTIONAL_BOOL)),
+    c.RecordEqualityMonitoring: fixed(st.builds(c.RecordEqualityMonitoring, party=PARTY)),
     c.RaiseSafeguardingConcern: fixed(st.builds(c.RaiseSafeguardingConcern, party=PARTICIPANT, concern=WORDS)),
     c.SignpostToSupport: fixed(st.builds(c.SignpostToSupport, party=PARTICIPANT, service=st.just("Victim Support"))),
     c.PutOnHold: fixed(st.builds(c.PutOnHold, reason=WORDS)),

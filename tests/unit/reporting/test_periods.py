@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.reporting.domain.periods import Quarter
+from shared.periods import Quarter
 
 
 def test_a_quarter_is_parsed_and_knows_its_months():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.reporting.domain.periods import Quarter
 from services.reporting.domain.volume import volume
+from shared.periods import Quarter
 from tests.unit.reporting.scenario import at, case
 
 Q3 = Quarter.parse("2026-Q3")

@@ -19,6 +19,13 @@ def agree_reparation(action: c.AgreeReparation, state: CaseState, ctx: Context) 
                                agreement_id=ctx.new_id(), items=items)]
 
 
+def equality_monitoring(action: c.RecordEqualityMonitoring, state: CaseState, ctx: Context) -> list[e.CaseEvent]:
+    """Special-category data: every answer is sealed under the party's own key."""
+    return [e.EqualityMonitoringRecorded(case_id=state.case_id, subject_id=state.subject(action.party),
+                                         party=action.party, age_band=action.age_band, sex=action.sex,
+                                         ethnicity=action.ethnicity, disability=action.disability)]
+
+
 def item_completed(action: c.CompleteReparationItem, state: CaseState, ctx: Context) -> list[e.CaseEvent]:
     _pending(state, action)
     ensure_not_after(action.on, ctx.now.date(), "on")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from services.reporting.domain.definitions import Definition
 from services.reporting.domain.facts import CaseFact
+from services.reporting.domain.suppression import Count, protect
 
 FUNNEL = Definition(
     name="Funnel",
@@ -75,3 +76,13 @@ def funnel(facts: Iterable[CaseFact]) -> Funnel:
         still_open=sum(1 for f in facts if not f.closed),
         withdrawn_referrals=sum(1 for f in facts if f.withdrawn_at is not None),
     )
+
+
+def outcomes_shown(made: Funnel) -> list[tuple[str, Count]]:
+    """Each closure reason, then "Still open", as shown. They add up to the cases referred, so one
+    hidden among them could be worked out by subtraction: they are protected as the parts of that
+    total (``protect``; the total is hidden only when it is under 5 itself, as the stages show it)."""
+    referred = made.stages[0][1]
+    parts = [(words, n) for _, words, n in made.closures] + [("Still open", made.still_open)]
+    shown = protect([[n] for _, n in parts] + [[referred]])
+    return [(words, cells[0]) for (words, _), cells in zip(parts, shown, strict=False)]

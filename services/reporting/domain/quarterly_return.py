@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from services.reporting.domain import equality as eq
 from services.reporting.domain import suppression as s
 from services.reporting.domain.definitions import COHORT
-from services.reporting.domain.funnel import FUNNEL
+from services.reporting.domain.funnel import FUNNEL, outcomes_shown
 from services.reporting.domain.outcomes import OUTCOMES, PARTIES, QUESTIONS, SATISFACTION_BENCHMARK
 from services.reporting.domain.quality import QUALITY
 from services.reporting.domain.report import Figures
@@ -53,8 +53,9 @@ def lines(figures: Figures) -> list[Line]:
                               s.share(times.within_target, times.measured), "%"))
     found += [Line("Funnel", "Stage reached", stage.label, quarter, s.count(n), "cases")
               for stage, n in figures.funnel.stages]
-    found += [Line("Funnel", "Closed", words, quarter, s.count(n), "cases") for _, words, n in figures.funnel.closures]
-    found += [Line("Funnel", "Still open", "", quarter, s.count(figures.funnel.still_open), "cases"),
+    *closed, (_, still_open) = outcomes_shown(figures.funnel)
+    found += [Line("Funnel", "Closed", words, quarter, n, "cases") for words, n in closed]
+    found += [Line("Funnel", "Still open", "", quarter, still_open, "cases"),
               Line("Funnel", "Referral withdrawn", "", quarter, s.count(figures.funnel.withdrawn_referrals), "cases")]
     for answer in figures.outcomes:
         measure, party = QUESTIONS[answer.question], PARTIES[answer.party]

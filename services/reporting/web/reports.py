@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from services.reporting.domain import equality as eq
 from services.reporting.domain import suppression as s
 from services.reporting.domain.definitions import COHORT
-from services.reporting.domain.funnel import FUNNEL
+from services.reporting.domain.funnel import FUNNEL, outcomes_shown
 from services.reporting.domain.outcomes import OUTCOMES, PARTIES, QUESTIONS, SATISFACTION_BENCHMARK
 from services.reporting.domain.quality import QUALITY
 from services.reporting.domain.report import Figures, figures
@@ -103,9 +103,8 @@ def timeliness_section(made: Figures) -> dict[str, Any]:
 
 def funnel_sections(made: Figures) -> list[dict[str, Any]]:
     stages = [(stage.label, s.count(n)) for stage, n in made.funnel.stages]
-    closures = [(words, s.count(n)) for _, words, n in made.funnel.closures]
-    closures += [("Still open", s.count(made.funnel.still_open)),
-                 ("Referral withdrawn (any stage)", s.count(made.funnel.withdrawn_referrals))]
+    closures = outcomes_shown(made.funnel)
+    closures += [("Referral withdrawn (any stage)", s.count(made.funnel.withdrawn_referrals))]
     return [
         {"id": "funnel", "heading": "Funnel", "definition": FUNNEL,
          "chart": chart("funnel", f"Cases reaching each stage, {made.quarter.label}", stages),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.reporting.domain.funnel import funnel
+from services.reporting.domain.funnel import funnel, outcomes_shown
 from services.reporting.domain.outcomes import outcomes
 from services.reporting.domain.quality import quality
 from tests.unit.reporting.scenario import at, case, follow_up
@@ -39,6 +39,16 @@ def test_the_funnel_counts_how_far_each_case_got_and_why_the_closed_ones_stopped
     assert closed["completed_direct"] == 1 and closed["victim_withdrew_or_declined"] == 1
     assert closed["offender_declined_or_withdrew"] == 1 and closed["no_contact"] == 1
     assert sum(closed.values()) == 4 and made.still_open == 2 and made.withdrawn_referrals == 1
+
+
+def test_one_small_closure_count_cannot_be_worked_out_from_the_cases_referred():
+    # 9 cases: 1 victim declined (hidden), 8 still open; referred (9) is shown among the stages,
+    # so 9 - 8 would tell the 1: "still open" is hidden too.
+    facts = [case(at(2026, 7, 1, 9), closed_at=at(2026, 7, 2, 9), closure_reason="victim_withdrew_or_declined")]
+    facts += [case(at(2026, 7, day, 9)) for day in range(2, 10)]
+    shown = dict(outcomes_shown(funnel(facts)))
+    assert shown["Victim withdrew or declined"] == "<5" and shown["Still open"] == "suppressed"
+    assert shown["No contact"] == 0
 
 
 def test_quality_shares_count_only_the_cases_each_applies_to():

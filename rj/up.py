@@ -22,6 +22,7 @@ import httpx
 import structlog
 
 from rj.audit import CheckpointSchedule
+from rj.datadir import DataDirInUse, DataDirLock, stop_leftovers
 from rj.demo import demo_agency_key, demo_logins, with_pool
 from rj.registry import SERVICES, Service
 from rj.system import identity_key, key_encryption_key, services_file, write_services
@@ -261,7 +262,14 @@ DEMO_CLOCK_SERVICES = ("referral", "casework")
 def up(folder: Path, *, demo_clock: bool = False) -> int:
     """Run the system until Ctrl-C or SIGTERM, restarting any process that dies. With ``demo_clock``,
     referral and casework honour ``X-RJ-Demo-Time`` (for ``rj demo seed``; never for production)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    lock = DataDirLock(folder)
+    try:
+        lock.acquire()
+    except DataDirInUse as in_use:
+        print(in_use, file=sys.stderr, flush=True)
+        return 3
+    if stopped := stop_leftovers(folder):
+        print(f"Stopped {len(stopped)} processes a killed rj up left running on {folder}", flush=True)
     services_file(folder).unlink(missing_ok=True)
     print(f"Starting the restorative justice service (data in {folder})", flush=True)
     configure_supervisor_log(folder)
@@ -342,4 +350,5 @@ def up(folder: Path, *, demo_clock: bool = False) -> int:
         system.stop()
         if catcher is not None:
             catcher.stop()
+        lock.release()  # only once every child has stopped: a new rj up may start at once
         print("Stopped; nothing accepted was lost.", flush=True)

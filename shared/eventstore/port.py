@@ -12,8 +12,6 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
-from shared.jsontext import DecodedOnRead
-
 NO_STREAM = -1
 """Expected version meaning 'the stream must not exist yet'."""
 
@@ -92,8 +90,7 @@ class RecordedEvent:
     position: Position
     event_type: str
     schema_version: int
-    # A descriptor, not a default: a backend may give the data as JSON text, decoded when first read.
-    data: dict[str, Any] = DecodedOnRead()  # type: ignore[assignment]  # noqa: RUF009
+    data: dict[str, Any]
     occurred_at: datetime
     recorded_at: datetime
     correlation_id: UUID

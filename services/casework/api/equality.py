@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
-from services.casework.api.access import Deps
+from services.casework.api.access import Deps, refuse_cross_site
 from services.casework.handlers.equality import count_ended_quarters
 from services.casework.projections import EQUALITY_DECISIONS
 from services.casework.projections.equality_decisions import DecidedCases
@@ -19,7 +19,6 @@ from shared.identity.fastapi import require_role
 from shared.identity.tokens import Principal
 from shared.web.app import service_runtime
 from shared.web.problems import Problem
-from shared.web.security import cross_site
 
 router = APIRouter(prefix="/api/v1/equality", tags=["equality monitoring"])
 Counter = Annotated[Principal, Depends(require_role("supervisor", "admin"))]
@@ -33,9 +32,7 @@ class Counted(BaseModel):
 
 @router.post("/tallies", response_model=Counted, summary="Count the ended quarters' equality monitoring now")
 async def count_now(request: Request, deps: Deps, _: Counter) -> Counted:
-    if "authorization" not in request.headers and cross_site(request):
-        raise Problem(403, "Refused", "a change signed by the session cookie must come from this site",
-                      kind="cross-site-request")
+    refuse_cross_site(request)
     runtime = service_runtime(request)
     if not await _caught_up(runtime):
         raise Problem(503, "Catching up", "casework has not yet read every decision published; try again shortly",

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.contracts import casework as e
+from shared.contracts.base import ERASED
 from shared.contracts.casework.equality import NOT_RECORDED, QUESTIONS, Decision
 from shared.periods import Quarter, london_date
-
-ERASED = "[erased]"
 
 
 @dataclass(frozen=True)

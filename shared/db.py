@@ -8,12 +8,14 @@ from pathlib import Path
 
 import asyncpg
 
+from shared.jsontext import loads
+
 MIGRATION_LOCK = 7_401_001  # advisory lock key: four services may start at once
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for kind in ("json", "jsonb"):
-        await conn.set_type_codec(kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        await conn.set_type_codec(kind, encoder=json.dumps, decoder=loads, schema="pg_catalog")
 
 
 # A prepared statement first planned while a table was empty can keep a sequential-scan plan long

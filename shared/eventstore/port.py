@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
+from shared.jsontext import DecodedOnRead
+
 NO_STREAM = -1
 """Expected version meaning 'the stream must not exist yet'."""
 
@@ -90,7 +92,8 @@ class RecordedEvent:
     position: Position
     event_type: str
     schema_version: int
-    data: dict[str, Any]
+    # A descriptor, not a default: a backend may give the data as JSON text, decoded when first read.
+    data: dict[str, Any] = DecodedOnRead()  # type: ignore[assignment]  # noqa: RUF009
     occurred_at: datetime
     recorded_at: datetime
     correlation_id: UUID

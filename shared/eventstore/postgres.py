@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ import asyncpg
 import structlog
 
 from shared.db import migrate, sql_scripts
-from shared.eventstore.hashchain import GENESIS, hash_of
+from shared.eventstore.hashchain import canonical_data, event_body
 from shared.eventstore.port import (
     Actor,
     AppendResult,
@@ -35,36 +36,31 @@ log = structlog.get_logger()
 
 SQL_DIR = Path(__file__).parent / "sql"
 CHANNEL = "rj_events_appended"
+WRONG_VERSION = "RJ409"
+"""The SQLSTATE ``eventstore.append_events`` raises when the stream is not at the expected version."""
 _COLUMNS = (
     "global_position, transaction_id::text::bigint AS commit_id, event_id, stream_id, stream_version,"
     " event_type, schema_version, data, occurred_at, recorded_at, correlation_id, causation_id,"
     " actor, producer, prev_hash, hash"
 )
-_INSERTED = (
-    "event_id", "stream_id", "stream_version", "event_type", "schema_version", "data", "occurred_at",
-    "recorded_at", "correlation_id", "causation_id", "actor", "producer", "prev_hash", "hash",
+_READ = (
+    "global_position, transaction_id::text::bigint AS commit_id, event_id, stream_id, stream_version, event_type,"
+    " schema_version, data::text, occurred_at, recorded_at, correlation_id, causation_id,"
+    " actor->>'kind', actor->>'id', actor->>'role', producer, hash"
 )
+"""What readers get, by position: the data as text (decoded when first read, ``DecodedOnRead``),
+the actor's parts as columns (no JSON to decode), no previous hash (the verifier's).
+The commit id is named: unnamed, the cast would be called ``transaction_id``, and ``ORDER BY
+transaction_id`` would sort by it instead of walking the index."""
 _HORIZON = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
 
 
 def _recorded(row: asyncpg.Record) -> RecordedEvent:
-    actor = row["actor"]
-    return RecordedEvent(
-        event_id=row["event_id"],
-        stream_id=row["stream_id"],
-        stream_version=row["stream_version"],
-        position=Position(row["commit_id"], row["global_position"]),
-        event_type=row["event_type"],
-        schema_version=row["schema_version"],
-        data=row["data"],
-        occurred_at=row["occurred_at"],
-        recorded_at=row["recorded_at"],
-        correlation_id=row["correlation_id"],
-        causation_id=row["causation_id"],
-        actor=Actor(actor["kind"], actor["id"], actor.get("role")),
-        producer=row["producer"],
-        hash=row["hash"],
-    )
+    (position, commit, event_id, stream_id, version, event_type, schema_version, data, occurred_at,
+     recorded_at, correlation_id, causation_id, kind, actor_id, role, producer, hash_) = row
+    return RecordedEvent(event_id, stream_id, version, Position(commit, position), event_type, schema_version,
+                         data, occurred_at, recorded_at, correlation_id, causation_id,
+                         Actor(kind, actor_id, role), producer, hash_)
 
 
 class PostgresEventStore:
@@ -82,81 +78,65 @@ class PostgresEventStore:
     async def append(
         self, stream_id: str, events: Sequence[NewEvent], expected_version: int | None
     ) -> AppendResult:
-        """Append atomically with optimistic concurrency; a retry of the same ids is a no-op."""
+        """Append atomically with optimistic concurrency; a retry of the same ids is a no-op.
+        One round trip (``eventstore.append_events``, docs/decisions/0007); two for ``ANY_VERSION``,
+        which first reads the version the stream is at."""
         if not events:
             raise ValueError("append needs at least one event")
         if len({e.event_id for e in events}) != len(events):
             # Otherwise the insert's unique violation looks like a lost race and is retried forever.
             raise IdempotencyConflict(f"stream {stream_id!r}: the same event id twice in one append")
-        # No look-up of the ids before writing: a retry always fails the write (the stream has
-        # moved, or the ids are taken), and only then do we ask whether it was a retry.
-        try:
-            async with self._pool.acquire() as conn, conn.transaction():
-                return await self._append_in(conn, stream_id, events, expected_version)
-        except WrongExpectedVersion:
-            # A retry of events already recorded finds the stream moved on by those very events.
-            if existing := await self._already_recorded(stream_id, events):
-                return existing
-            raise
-        except asyncpg.UniqueViolationError as conflict:
-            # Another writer recorded the same ids first (a concurrent retry), or won the race
-            # for the stream's next versions.
-            if existing := await self._already_recorded(stream_id, events):
-                return existing
-            if expected_version is None:
-                return await self.append(stream_id, events, expected_version)
-            actual = await self._version(stream_id)
-            raise WrongExpectedVersion(stream_id, expected_version, actual) from conflict
+        while True:
+            expected = await self._version(stream_id) if expected_version is None else expected_version
+            # No look-up of the ids before writing: a retry always fails the write (the stream has
+            # moved, or the ids are taken), and only then do we ask whether it was a retry.
+            try:
+                return await self._append_at(stream_id, events, expected)
+            except WrongExpectedVersion:
+                # A retry of events already recorded finds the stream moved on by those very events.
+                if existing := await self._already_recorded(stream_id, events):
+                    return existing
+                if expected_version is None:
+                    continue  # any version will do: another writer moved the stream meanwhile
+                raise
+            except asyncpg.UniqueViolationError as conflict:
+                # Another writer recorded the same ids first (a concurrent retry), or created the
+                # same new stream first.
+                if existing := await self._already_recorded(stream_id, events):
+                    return existing
+                if expected_version is None:
+                    continue
+                raise WrongExpectedVersion(stream_id, expected_version, await self._version(stream_id)) from conflict
 
-    async def _append_in(
-        self, conn: asyncpg.Connection, stream_id: str, events: Sequence[NewEvent], expected: int | None
-    ) -> AppendResult:
-        head = await conn.fetchrow(
-            "SELECT version, head_hash FROM eventstore.streams WHERE stream_id = $1 FOR UPDATE", stream_id
-        )
-        current = head["version"] if head else -1
-        if expected is not None and expected != current:
-            raise WrongExpectedVersion(stream_id, expected, current)
-        previous = head["head_hash"] if head else GENESIS
+    async def _append_at(self, stream_id: str, events: Sequence[NewEvent], expected: int,
+                         conn: asyncpg.Connection | None = None) -> AppendResult:
+        """One call: the head checked and moved, the chain extended (hashed by the server over the
+        bodies sent), the events inserted — or ``WrongExpectedVersion``, with nothing written. On
+        ``conn`` when given (inside a transaction someone else holds), else on a pooled connection."""
         recorded_at = datetime.now(UTC)
-        rows: list[tuple[Any, ...]] = []
-        for offset, event in enumerate(events):
-            row = {
-                "event_id": event.event_id, "stream_id": stream_id, "stream_version": current + 1 + offset,
-                "event_type": event.event_type, "schema_version": event.schema_version, "data": event.data,
-                "occurred_at": event.occurred_at, "recorded_at": recorded_at,
-                "correlation_id": event.correlation_id, "causation_id": event.causation_id,
-                "actor": event.actor.as_json(), "producer": event.producer, "prev_hash": previous,
-            }
-            row["hash"] = previous = hash_of(previous, row)
-            rows.append(tuple(row[column] for column in _INSERTED))
-        last = current + len(events)
-        if head:
-            await conn.execute(
-                "UPDATE eventstore.streams SET version = $2, head_hash = $3 WHERE stream_id = $1",
-                stream_id, last, previous,
+        data = [canonical_data(e.data) for e in events]
+        actors = [e.actor.as_json() for e in events]
+        bodies = [
+            event_body(event_id=e.event_id, stream_id=stream_id, stream_version=expected + 1 + offset,
+                       event_type=e.event_type, schema_version=e.schema_version, data=data[offset],
+                       occurred_at=e.occurred_at, recorded_at=recorded_at, correlation_id=e.correlation_id,
+                       causation_id=e.causation_id, actor=actors[offset], producer=e.producer)
+            for offset, e in enumerate(events)
+        ]
+        try:
+            positions = await (conn or self._pool).fetch(
+                "SELECT eventstore.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS p",
+                stream_id, expected, [e.event_id for e in events], [e.event_type for e in events],
+                [e.schema_version for e in events], data, [e.occurred_at for e in events], recorded_at,
+                [e.correlation_id for e in events], [e.causation_id for e in events],
+                [json.dumps(a) for a in actors], [e.producer for e in events], bodies,
             )
-        else:
-            # Two creators of one new stream meet here: the loser gets a unique violation.
-            await conn.execute(
-                "INSERT INTO eventstore.streams (stream_id, version, head_hash) VALUES ($1, $2, $3)",
-                stream_id, last, previous,
-            )
-        positions = await conn.fetch(
-            "INSERT INTO eventstore.events (event_id, stream_id, stream_version, event_type,"
-            " schema_version, data, occurred_at, recorded_at, correlation_id, causation_id, actor,"
-            " producer, prev_hash, hash)"
-            " SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[],"
-            " $6::jsonb[], $7::timestamptz[], $8::timestamptz[], $9::uuid[], $10::uuid[], $11::jsonb[],"
-            " $12::text[], $13::bytea[], $14::bytea[])"
-            " RETURNING global_position",
-            *[list(column) for column in zip(*rows, strict=True)],
-        )
-        return AppendResult(
-            stream_id,
-            tuple(range(current + 1, last + 1)),
-            tuple(r["global_position"] for r in positions),
-        )
+        except asyncpg.PostgresError as error:
+            if getattr(error, "sqlstate", None) == WRONG_VERSION:
+                raise WrongExpectedVersion(stream_id, expected, int(error.detail)) from None
+            raise
+        return AppendResult(stream_id, tuple(range(expected + 1, expected + 1 + len(events))),
+                            tuple(r["p"] for r in positions))
 
     async def _already_recorded(self, stream_id: str, events: Sequence[NewEvent]) -> AppendResult | None:
         ids = [e.event_id for e in events]
@@ -191,7 +171,7 @@ class PostgresEventStore:
     async def read_stream(self, stream_id: str, from_version: int = 0) -> list[RecordedEvent]:
         """The stream's events in version order (empty if it does not exist)."""
         rows = await self._pool.fetch(
-            f"SELECT {_COLUMNS} FROM eventstore.events WHERE stream_id = $1 AND stream_version >= $2"
+            f"SELECT {_READ} FROM eventstore.events WHERE stream_id = $1 AND stream_version >= $2"
             " ORDER BY stream_version",
             stream_id, from_version,
         )
@@ -207,7 +187,7 @@ class PostgresEventStore:
             where += " AND category = ANY($4::text[])"
             args.append(list(categories))
         rows = await self._pool.fetch(
-            f"SELECT {_COLUMNS} FROM eventstore.events WHERE {where}"
+            f"SELECT {_READ} FROM eventstore.events WHERE {where}"
             " ORDER BY transaction_id, global_position LIMIT $3",
             *args,
         )

@@ -31,7 +31,7 @@ class HeldTransaction:
         return cls(store, conn, transaction)
 
     async def append(self, stream_id: str, events: Sequence[NewEvent], expected: int | None) -> AppendResult:
-        return await self._store._append_in(self._conn, stream_id, events, expected)
+        return await self._store._append_at(stream_id, events, -1 if expected is None else expected, self._conn)
 
     async def commit(self) -> None:
         await self._finish(self._transaction.commit)

@@ -7,8 +7,10 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from shared.eventstore.hashchain import GENESIS, event_hash
+from shared.eventstore.hashchain import GENESIS, canonical_data, canonical_json, event_body, event_hash
 from shared.eventstore.verify import verify_rows
 
 STREAM = "case-1"
@@ -138,3 +140,30 @@ def test_the_same_instant_hashes_the_same_in_any_time_zone():
     assert event_hash(GENESIS, **{**fields, "occurred_at": T0}) == \
         event_hash(GENESIS, **{**fields, "occurred_at": local}) == \
         event_hash(GENESIS, **{**fields, "occurred_at": naive_utc})
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**63) | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from([1e16, 1.5e300, -2e20, 1e-7]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(data=st.dictionaries(st.text(max_size=8), JSON, max_size=5), stream_id=st.text(), event_type=st.text(),
+       producer=st.text(), actor=st.dictionaries(st.sampled_from(["kind", "id", "role"]), st.none() | st.text()),
+       version=st.integers(min_value=0, max_value=2**62), caused=st.booleans(),
+       occurred=st.datetimes(timezones=st.just(UTC)))
+def test_the_assembled_body_is_the_canonical_json_of_the_event_byte_for_byte(
+        data, stream_id, event_type, producer, actor, version, caused, occurred):
+    """Chains written with the whole event's canonical JSON must still verify with the assembled body."""
+    fields = dict(event_id=uuid4(), stream_id=stream_id, stream_version=version, event_type=event_type,
+                  schema_version=3, data=data, occurred_at=occurred, recorded_at=T0, correlation_id=uuid4(),
+                  causation_id=uuid4() if caused else None, actor=actor, producer=producer)
+    as_before = canonical_json({
+        **fields, "event_id": str(fields["event_id"]), "correlation_id": str(fields["correlation_id"]),
+        "causation_id": str(fields["causation_id"]) if caused else None,
+        "occurred_at": occurred.isoformat(timespec="microseconds"),
+        "recorded_at": T0.isoformat(timespec="microseconds"),
+    })
+    assert event_body(**fields) == as_before
+    assert event_body(**{**fields, "data": canonical_data(data)}) == as_before

@@ -131,13 +131,15 @@ def code_fingerprint() -> str:
     """A short SHA-256 of the store's code as this run loaded it (the files change over time)."""
     import shared.db
     import shared.eventstore.postgres as module
+    import shared.jsontext
 
     folder = Path(module.__file__).parent
-    files = [*sorted(folder.glob("*.py")), *sorted((folder / "sql").glob("*.sql")), Path(shared.db.__file__)]
+    files = [*sorted(folder.glob("*.py")), *sorted((folder / "sql").glob("*.sql")), Path(shared.db.__file__),
+             Path(shared.jsontext.__file__)]
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return f"{digest.hexdigest()[:12]} (sha256 of shared/eventstore/*.py, sql/*.sql, shared/db.py)"
+    return f"{digest.hexdigest()[:12]} (sha256 of shared/eventstore/*.py, sql/*.sql, shared/db.py, jsontext.py)"
 
 
 def cpu_model() -> str:

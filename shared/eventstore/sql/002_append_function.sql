@@ -1,19 +1,18 @@
 -- One round trip per append (docs/decisions/0007): the stream head is checked and moved, the
 -- per-stream hash chain extended and the events inserted by one call, in the statement's own
 -- transaction. The client sends each event's canonical body (hashchain.event_body); the chain is
--- hash = sha256(previous hash || body), exactly as hashchain.event_hash computes it.
+-- hash = sha256(previous hash || body), exactly as hashchain.event_hash computes it, and the data
+-- and actor columns are taken from the body (sent once, not twice).
 CREATE FUNCTION eventstore.append_events(
     p_stream_id      text,
     p_expected       bigint,          -- the stream's version before the append; -1: a new stream
     p_event_ids      uuid[],
     p_event_types    text[],
     p_schema_versions integer[],
-    p_data           text[],          -- each event's data as JSON text
     p_occurred_at    timestamptz[],
     p_recorded_at    timestamptz,
     p_correlation_ids uuid[],
     p_causation_ids  uuid[],
-    p_actors         text[],
     p_producers      text[],
     p_bodies         text[]
 ) RETURNS SETOF bigint LANGUAGE plpgsql
@@ -57,13 +56,14 @@ BEGIN
     INSERT INTO eventstore.events (event_id, stream_id, stream_version, event_type, schema_version, data,
                                    occurred_at, recorded_at, correlation_id, causation_id, actor, producer,
                                    prev_hash, hash)
-    SELECT e.event_id, p_stream_id, v_version + e.ord, e.event_type, e.schema_version, e.data::jsonb,
-           e.occurred_at, p_recorded_at, e.correlation_id, e.causation_id, e.actor::jsonb, e.producer,
+    SELECT e.event_id, p_stream_id, v_version + e.ord, e.event_type, e.schema_version, b.json -> 'data',
+           e.occurred_at, p_recorded_at, e.correlation_id, e.causation_id, b.json -> 'actor', e.producer,
            e.prev_hash, e.hash
-      FROM unnest(p_event_ids, p_event_types, p_schema_versions, p_data, p_occurred_at, p_correlation_ids,
-                  p_causation_ids, p_actors, p_producers, v_prev, v_hash)
-           WITH ORDINALITY AS e(event_id, event_type, schema_version, data, occurred_at, correlation_id,
-                                causation_id, actor, producer, prev_hash, hash, ord)
+      FROM unnest(p_event_ids, p_event_types, p_schema_versions, p_occurred_at, p_correlation_ids,
+                  p_causation_ids, p_producers, p_bodies, v_prev, v_hash)
+           WITH ORDINALITY AS e(event_id, event_type, schema_version, occurred_at, correlation_id,
+                                causation_id, producer, body, prev_hash, hash, ord)
+           CROSS JOIN LATERAL (SELECT e.body::jsonb AS json) AS b
      ORDER BY e.ord
     RETURNING global_position;
 END $$;

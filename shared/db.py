@@ -21,7 +21,12 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 # A prepared statement first planned while a table was empty can keep a sequential-scan plan long
 # after the table has grown (until ANALYZE). Custom plans cost a little planning per execution and
 # always see the current statistics.
-SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+#
+# A session left idle inside a transaction that has written (a client that lost track of its
+# connection when the server restarted, say) holds back the event store's commit-order horizon,
+# and with it every relay and follower, for as long as it stays open: the server ends such a
+# session after 30 s. Every transaction here is short; none waits on a person.
+SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan", "idle_in_transaction_session_timeout": "30s"}
 
 
 RESET_TIMEOUT = 5.0

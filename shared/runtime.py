@@ -26,7 +26,7 @@ from shared.identity.fastapi import Identity
 from shared.identity.tokens import identity_secret
 from shared.messaging.broker import STREAM, build_broker, ensure_stream
 from shared.messaging.relay import PostgresCheckpoints, Relay, jetstream_publisher
-from shared.observability import metrics
+from shared.observability import answer_stack_requests, metrics
 from shared.projections.apply import apply_once, has_applied
 from shared.projections.base import Projection, Reaction
 from shared.projections.consumer import Handling, subscribe
@@ -157,6 +157,7 @@ class ServiceRuntime:
     async def start(self) -> None:
         """Open, then connect the broker, start consumers and the relay."""
         await self.open()
+        answer_stack_requests()
         for handling in self.handlings.values():
             subscribe(self.broker, handling, durable=handling.name)
         await self.broker.connect()

@@ -9,6 +9,7 @@ partner's client should. ``tally`` then checks every read model built from ``Ref
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import json
 import os
@@ -64,6 +65,20 @@ class RjUp:
 
     def log(self) -> str:
         return self.output.read_text(errors="replace")[-6000:]
+
+    def evidence(self) -> str:
+        """For a failure message: every service's task stacks (asked for with SIGUSR2) and log tail."""
+        services = [n for n in self.system()["processes"] if n not in ("postgres", "nats")]
+        for name in services:
+            with contextlib.suppress(OSError, TypeError):
+                os.kill(self.process_state(name)["pid"], signal.SIGUSR2)
+        time.sleep(1.0)
+        tails = []
+        for name in services:
+            path = self.folder / "logs" / f"{name}.log"
+            if path.exists():
+                tails.append(f"--- {name}.log\n{path.read_text(errors='replace')[-12000:]}")
+        return "\n".join(tails)
 
     def agency_key(self) -> str:
         return (self.folder / "secrets" / "demo-agency-key").read_text().strip()
@@ -213,6 +228,20 @@ async def settled(database_url: str, referrer: Referrer, timeout: float = 60) ->
         if time.monotonic() > deadline:
             return result or await tally(database_url, referrer)
         await asyncio.sleep(0.5)
+
+
+async def sessions(database_url: str) -> str:
+    """The database's sessions, one line each (for a failure message)."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT pid, state, backend_xid::text, backend_xmin::text, now() - xact_start AS in_xact,"
+            " wait_event_type, wait_event, left(query, 120) AS query FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return "\n".join(str(dict(r)) for r in rows)
+    finally:
+        await conn.close()
 
 
 async def listening_sessions(database_url: str) -> int:

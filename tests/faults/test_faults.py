@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.harness import RJ, Referrer, RjUp, listening_sessions, settled
+from tests.faults.harness import RJ, Referrer, RjUp, listening_sessions, sessions, settled
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(240)]
 
@@ -37,7 +37,9 @@ async def flow_through(tmp_path: Path, part: str, how: signal.Signals = signal.S
 
         result = await settled(description["database_url"], referrer)
         print(f"\n[{part} killed] {result.line()} (client retries: {referrer.retries})")
-        assert result.lost == 0, f"missing per read model: {result.missing}"
+        if result.lost:
+            evidence = f"{await sessions(description['database_url'])}\n{system.evidence()}"
+            raise AssertionError(f"missing per read model: {result.missing}\n{evidence}")
         assert result.duplicated == 0 and not referrer.conflicts
         assert result.accepted >= BEFORE + AFTER
 

@@ -191,7 +191,8 @@ class ServiceRuntime:
         except Exception:
             log.exception("service.broker_stop_failed")
         try:
-            await asyncio.wait_for(self.pool.close(), STOP_GRACE)
+            async with asyncio.timeout(STOP_GRACE):
+                await self.pool.close()
         except TimeoutError:
             log.warning("service.pool_close_timed_out")  # a connection still held: closed by force
             self.pool.terminate()
@@ -267,7 +268,8 @@ class ServiceRuntime:
                     if left <= 0:
                         return False
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(woken, min(left, RECHECK))
+                        async with asyncio.timeout(min(left, RECHECK)):
+                            await woken
                 finally:
                     if not woken.done():  # not woken: no longer waiting on it
                         with contextlib.suppress(ValueError):

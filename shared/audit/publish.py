@@ -19,7 +19,8 @@ SUBJECT = "rj-audit.checkpoint"
 async def publish(nats_url: str, line: str, msg_id: str, *, timeout: float = 5.0) -> str:
     """Publish one signed checkpoint line and wait for JetStream to store it. Returns where it went;
     raises what the broker raised, or TimeoutError (the caller decides that the file alone must do)."""
-    return await asyncio.wait_for(_publish(nats_url, line, msg_id, timeout), timeout * 3)
+    async with asyncio.timeout(timeout * 3):
+        return await _publish(nats_url, line, msg_id, timeout)
 
 
 async def _quiet(_: Exception) -> None:

@@ -212,10 +212,9 @@ class PostgresEventStore:
                 if len(batch) < batch_size:
                     # A commit that is still behind the horizon wakes us on its own NOTIFY, or
                     # the poll picks it up once the older transaction has finished.
-                    try:
-                        await asyncio.wait_for(wake.wait(), self._poll_interval)
-                    except TimeoutError:
-                        pass
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(self._poll_interval):
+                            await wake.wait()
         finally:
             await listener.close()
 
@@ -291,10 +290,15 @@ class _Listener:
         self._watcher = asyncio.create_task(self._watch(), name="eventstore-listener")
 
     async def close(self) -> None:
+        """Stop watching and release the connection. Bounded: the follower closing it must never
+        wait on the watcher for longer than a moment, whatever it is stuck in."""
         if self._watcher is not None:
             self._watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._watcher
+            done, _ = await asyncio.wait({self._watcher}, timeout=5.0)
+            if not done:
+                log.warning("eventstore.listener_did_not_stop", channel=CHANNEL)
+            elif not self._watcher.cancelled() and self._watcher.exception() is not None:
+                log.warning("eventstore.listener_failed", error=repr(self._watcher.exception()))
         await self._drop()
 
     def _on_notify(self, *_: object) -> None:
@@ -331,7 +335,8 @@ class _Listener:
             return False
         try:
             # LISTEN again: a no-op on a live session, and it keeps the session's last query telling.
-            await asyncio.wait_for(self._conn.execute(f'LISTEN "{CHANNEL}"'), 10)
+            async with asyncio.timeout(10):
+                await self._conn.execute(f'LISTEN "{CHANNEL}"')
             return True
         except asyncio.CancelledError:
             raise
@@ -340,8 +345,11 @@ class _Listener:
 
     async def _watch(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+            # lands just as the loss is signalled, and this loop would outlive close().
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._lost.wait(), self._check_every)
+                async with asyncio.timeout(self._check_every):
+                    await self._lost.wait()
             if await self._alive():
                 continue
             log.warning("eventstore.listen_lost", channel=CHANNEL)

@@ -134,7 +134,8 @@ async def read_your_writes(request: Request, projection: str, event_ids: Sequenc
         return True
     try:
         waiting = service_runtime(request).wait_until_projected(projection, event_ids)
-        projected = await asyncio.wait_for(waiting, READ_YOUR_WRITES_LIMIT)
+        async with asyncio.timeout(READ_YOUR_WRITES_LIMIT):
+            projected = await waiting
     except Exception:
         structlog.get_logger().exception("read_your_writes.failed", projection=projection,
                                          events=[str(e) for e in event_ids])

@@ -112,7 +112,8 @@ class BodySizeLimit:
     @staticmethod
     async def _within(receive: Receive, seconds: float) -> Message:
         try:
-            return await asyncio.wait_for(receive(), max(seconds, 0))
+            async with asyncio.timeout(max(seconds, 0)):
+                return await receive()
         except TimeoutError:
             raise BodyTooSlow from None
 

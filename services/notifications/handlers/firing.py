@@ -109,4 +109,5 @@ async def run_timers(deps: Dependencies, every: float = 3.0) -> None:
         if taken >= BATCH:
             continue
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(deps.wake.wait(), every)
+            async with asyncio.timeout(every):
+                await deps.wake.wait()

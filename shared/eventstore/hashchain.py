@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
+
 GENESIS = b"\x00" * 32
 
 
@@ -76,25 +78,54 @@ def event_body(
     once on the write path (given as text, it is taken as already canonical: ``canonical_data``).
     The same text, byte for byte, as ``canonical_json`` of the whole event (a property test holds
     them together), so chains written before stay valid."""
-    text = json.dumps
     return (
-        f'{{"actor":{canonical_json(actor)},'
-        f'"causation_id":{text(str(causation_id)) if causation_id else "null"},'
+        f'{{"actor":{canonical_data(actor)},'
+        f'"causation_id":{_string(str(causation_id)) if causation_id else "null"},'
         f'"correlation_id":"{correlation_id}",'
         f'"data":{data if isinstance(data, str) else canonical_data(data)},'
         f'"event_id":"{event_id}",'
-        f'"event_type":{text(event_type, ensure_ascii=False)},'
+        f'"event_type":{_string(event_type)},'
         f'"occurred_at":"{_ts(occurred_at)}",'
-        f'"producer":{text(producer, ensure_ascii=False)},'
+        f'"producer":{_string(producer)},'
         f'"recorded_at":"{_ts(recorded_at)}",'
         f'"schema_version":{int(schema_version)},'
-        f'"stream_id":{text(stream_id, ensure_ascii=False)},'
+        f'"stream_id":{_string(stream_id)},'
         f'"stream_version":{int(stream_version)}}}'
     )
 
 
+def _string(value: str) -> str:
+    # orjson escapes exactly what json.dumps(ensure_ascii=False) escapes (checked over every code point).
+    return orjson.dumps(value).decode()
+
+
+_SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
 def canonical_data(data: Any) -> str:
-    """``canonical_json(data)``, skipping the walk for big whole floats unless the plain dump has an
-    exponent in it (only such a float, or a string that happens to hold "e+", can)."""
-    plain = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return canonical_json(data) if "e+" in plain else plain
+    """``canonical_json(data)``, written by orjson (ten times faster) where that gives the same text:
+    the same escaping and key order, but floats in another form (``1e-7`` for ``1e-07``), so data
+    with any float, or anything orjson refuses (integers beyond 64 bits, keys that are not text),
+    takes the standard library's way."""
+    if _has_float(data):
+        return canonical_json(data)
+    try:
+        return orjson.dumps(data, option=_SORTED, default=str).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return canonical_json(data)
+
+
+def _has_float(value: Any) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if isinstance(item, float):
+            return True
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return False

@@ -144,3 +144,21 @@ async def test_a_read_that_never_answers_is_abandoned_and_tried_again(fresh_data
     finally:
         await follower.stop()
         await pool.close()
+
+
+async def test_an_append_through_another_pool_wakes_the_follower_after_it_commits(fresh_database_url: str):
+    """As between two processes: the writer's store announces its commits (one NOTIFY after them,
+    not a trigger inside the appending transaction) and the other store's follower reads them."""
+    writer_pool = await create_pool(fresh_database_url, min_size=1, max_size=2)
+    try:
+        writer = PostgresEventStore(writer_pool, poll_interval=POLL)
+        async with followed_store(fresh_database_url) as (_, follower):
+            await eventually(lambda: listening_backends(fresh_database_url), timeout=WAIT)
+            for n in range(3):
+                await append_and_receive(writer, follower)
+                many = [an_event() for _ in range(5)]
+                for event in many:  # appends close together share a NOTIFY; none is left unannounced
+                    await writer.append(f"burst-{n}", [event], None)
+                assert [(await follower.next()).event_id for _ in many] == [e.event_id for e in many]
+    finally:
+        await writer_pool.close()

@@ -69,6 +69,7 @@ class PostgresEventStore:
         self._pool = pool
         self._poll_interval, self._read_timeout = poll_interval, read_timeout
         self._announcer = _Announcer(pool)
+        self._followers: set[asyncio.Event] = set()  # this store's own subscribers, woken directly
 
     async def migrate(self) -> None:
         """Create the store's schema if it is not there yet."""
@@ -92,7 +93,7 @@ class PostgresEventStore:
             # moved, or the ids are taken), and only then do we ask whether it was a retry.
             try:
                 result = await self._append_at(stream_id, events, expected)
-                self._announcer.appended()
+                self._appended()
                 return result
             except WrongExpectedVersion:
                 # A retry of events already recorded finds the stream moved on by those very events.
@@ -138,6 +139,13 @@ class PostgresEventStore:
             raise
         return AppendResult(stream_id, tuple(range(expected + 1, expected + 1 + len(events))),
                             tuple(r["p"] for r in positions))
+
+    def _appended(self) -> None:
+        """After a commit: wake this store's followers now, and every other one (other processes)
+        with the NOTIFY the announcer sends for the appends of the next moment."""
+        for wake in self._followers:
+            wake.set()
+        self._announcer.appended()
 
     async def _already_recorded(self, stream_id: str, events: Sequence[NewEvent]) -> AppendResult | None:
         ids = [e.event_id for e in events]
@@ -204,6 +212,7 @@ class PostgresEventStore:
         wake = asyncio.Event()
         listener = _Listener(self._pool, wake)
         await listener.open()
+        self._followers.add(wake)
         try:
             while True:
                 wake.clear()
@@ -220,6 +229,7 @@ class PostgresEventStore:
                         async with asyncio.timeout(self._poll_interval):
                             await wake.wait()
         finally:
+            self._followers.discard(wake)
             await listener.close()
 
     async def _read_watched(
@@ -270,15 +280,16 @@ class PostgresEventStore:
 
 
 class _Announcer:
-    """Wakes every follower (LISTEN) after appends: one ``NOTIFY`` on a pooled connection once the
-    append has committed, shared by the appends that land while one is pending.
+    """Wakes the followers of other processes (LISTEN) after appends: one ``NOTIFY`` on a pooled
+    connection once the append has committed, shared by the appends of the next ``gather`` seconds
+    (a service's own relay, in the same process, is woken at once without it).
 
     Not from inside the appending transaction: PostgreSQL serialises the commits of all transactions
     that notify (a cluster-wide lock held through the commit's WAL flush), which cost concurrent
     writers a third of their rate. A notify that is lost (the process dies first, the database is
     away) costs a follower at most its poll interval."""
 
-    def __init__(self, pool: asyncpg.Pool, *, gather: float = 0.002):
+    def __init__(self, pool: asyncpg.Pool, *, gather: float = 0.02):
         self._pool, self._gather = pool, gather
         self._pending = False
         self._task: asyncio.Task | None = None

@@ -70,16 +70,17 @@ def event_body(
     recorded_at: datetime,
     correlation_id: UUID,
     causation_id: UUID | None,
-    actor: dict[str, Any],
+    actor: dict[str, Any] | str,
     producer: str,
 ) -> str:
     """The canonical JSON of one event: ``canonical_json`` of its fields (sorted keys, UUIDs and
-    times as text), assembled around the data's own canonical JSON so that ``data`` is serialised
-    once on the write path (given as text, it is taken as already canonical: ``canonical_data``).
+    times as text), assembled around the data's and the actor's own canonical JSON so that each is
+    serialised once on the write path (given as text, it is taken as already canonical:
+    ``canonical_data``).
     The same text, byte for byte, as ``canonical_json`` of the whole event (a property test holds
     them together), so chains written before stay valid."""
     return (
-        f'{{"actor":{canonical_data(actor)},'
+        f'{{"actor":{actor if isinstance(actor, str) else canonical_data(actor)},'
         f'"causation_id":{_string(str(causation_id)) if causation_id else "null"},'
         f'"correlation_id":"{correlation_id}",'
         f'"data":{data if isinstance(data, str) else canonical_data(data)},'

@@ -118,20 +118,22 @@ class PostgresEventStore:
         ``conn`` when given (the contract tests hold a transaction open on it), else on a pooled
         connection."""
         recorded_at = datetime.now(UTC)
+        data = [canonical_data(e.data) for e in events]
+        actors = [canonical_data(e.actor.as_json()) for e in events]
         bodies = [
             event_body(event_id=e.event_id, stream_id=stream_id, stream_version=expected + 1 + offset,
-                       event_type=e.event_type, schema_version=e.schema_version, data=canonical_data(e.data),
+                       event_type=e.event_type, schema_version=e.schema_version, data=data[offset],
                        occurred_at=e.occurred_at, recorded_at=recorded_at, correlation_id=e.correlation_id,
-                       causation_id=e.causation_id, actor=e.actor.as_json(), producer=e.producer)
+                       causation_id=e.causation_id, actor=actors[offset], producer=e.producer)
             for offset, e in enumerate(events)
         ]
         try:
             positions = await (conn or self._pool).fetch(
-                "SELECT eventstore.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS p",
+                "SELECT eventstore.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS p",
                 stream_id, expected, [e.event_id for e in events], [e.event_type for e in events],
                 [e.schema_version for e in events], [e.occurred_at for e in events], recorded_at,
                 [e.correlation_id for e in events], [e.causation_id for e in events], [e.producer for e in events],
-                bodies,
+                data, actors, bodies,
             )
         except asyncpg.PostgresError as error:
             if getattr(error, "sqlstate", None) == WRONG_VERSION:

@@ -185,3 +185,4 @@ def test_the_assembled_body_is_the_canonical_json_of_the_event_byte_for_byte(
     })
     assert event_body(**fields) == as_before
     assert event_body(**{**fields, "data": canonical_data(data)}) == as_before
+    assert event_body(**{**fields, "data": canonical_data(data), "actor": canonical_data(actor)}) == as_before

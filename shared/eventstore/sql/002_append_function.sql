@@ -1,8 +1,9 @@
 -- One round trip per append (docs/decisions/0007): the stream head is checked and moved, the
 -- per-stream hash chain extended and the events inserted by one call, in the statement's own
 -- transaction. The client sends each event's canonical body (hashchain.event_body); the chain is
--- hash = sha256(previous hash || body), exactly as hashchain.event_hash computes it, and the data
--- and actor columns are taken from the body (sent once, not twice).
+-- hash = sha256(previous hash || body), exactly as hashchain.event_hash computes it. The data and
+-- the actor are sent apart as well (the same text the body holds): parsing them alone costs the
+-- server a third of parsing the whole body and cutting them out of it.
 CREATE FUNCTION eventstore.append_events(
     p_stream_id      text,
     p_expected       bigint,          -- the stream's version before the append; -1: a new stream
@@ -14,6 +15,8 @@ CREATE FUNCTION eventstore.append_events(
     p_correlation_ids uuid[],
     p_causation_ids  uuid[],
     p_producers      text[],
+    p_data           text[],
+    p_actors         text[],
     p_bodies         text[]
 ) RETURNS SETOF bigint LANGUAGE plpgsql
 -- Its statements are the same every call (a key lookup, an update, an insert from arrays): one
@@ -56,14 +59,13 @@ BEGIN
     INSERT INTO eventstore.events (event_id, stream_id, stream_version, event_type, schema_version, data,
                                    occurred_at, recorded_at, correlation_id, causation_id, actor, producer,
                                    prev_hash, hash)
-    SELECT e.event_id, p_stream_id, v_version + e.ord, e.event_type, e.schema_version, b.json -> 'data',
-           e.occurred_at, p_recorded_at, e.correlation_id, e.causation_id, b.json -> 'actor', e.producer,
+    SELECT e.event_id, p_stream_id, v_version + e.ord, e.event_type, e.schema_version, e.data::jsonb,
+           e.occurred_at, p_recorded_at, e.correlation_id, e.causation_id, e.actor::jsonb, e.producer,
            e.prev_hash, e.hash
       FROM unnest(p_event_ids, p_event_types, p_schema_versions, p_occurred_at, p_correlation_ids,
-                  p_causation_ids, p_producers, p_bodies, v_prev, v_hash)
+                  p_causation_ids, p_producers, p_data, p_actors, v_prev, v_hash)
            WITH ORDINALITY AS e(event_id, event_type, schema_version, occurred_at, correlation_id,
-                                causation_id, producer, body, prev_hash, hash, ord)
-           CROSS JOIN LATERAL (SELECT e.body::jsonb AS json) AS b
+                                causation_id, producer, data, actor, prev_hash, hash, ord)
      ORDER BY e.ord
     RETURNING global_position;
 END $$;

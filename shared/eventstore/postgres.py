@@ -225,8 +225,9 @@ class PostgresEventStore:
                     yield event
                     after = event.position
                 if len(batch) < batch_size:
-                    # A commit that is still behind the horizon wakes us on its own NOTIFY, or
-                    # the poll picks it up once the older transaction has finished.
+                    # A commit that is still behind the horizon wakes us when it is announced
+                    # (by its own store, or its NOTIFY), or the poll picks it up once the older
+                    # transaction has finished.
                     with contextlib.suppress(TimeoutError):
                         async with asyncio.timeout(self._poll_interval):
                             await wake.wait()
